@@ -1,0 +1,117 @@
+"""The app factory: builds a fresh, isolated session server from a configuration mapping."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from server import errors, views
+from server.config import DEFAULTS, STORES, default_data_dir, sqlite_path
+from server.records import SessionRecord
+from server.secret_key import load_or_create_secret_key
+from server.session_interface import ServerSideSessionInterface, make_session_interface
+from server.stores import MemoryStore, SessionStore, SqliteStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SessionLabState:
+    """What the app factory chose, kept in ``app.extensions["session_lab"]``."""
+
+    store_name: str
+    data_dir: Path | None
+    store: SessionStore | None
+    #: Plain sentences about start-up problems worked around (a read-only directory, say).
+    notices: list[str] = field(default_factory=list)
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the session server; ``config`` overrides :data:`server.config.DEFAULTS`."""
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    if config:
+        app.config.from_mapping(config)
+    store_name = app.config["SESSION_STORE"]
+    if store_name not in STORES:
+        raise ValueError(f"unknown session store {store_name!r}; choose one of {', '.join(STORES)}")
+
+    state = _prepare_data(app, store_name)
+    app.extensions["session_lab"] = state
+    app.session_interface = make_session_interface(app, state.store)
+
+    CSRFProtect(app)
+    errors.init_app(app)
+    app.register_blueprint(views.index_bp)
+    app.register_blueprint(views.bp)
+    return app
+
+
+def _prepare_data(app: Flask, store_name: str) -> SessionLabState:
+    data_dir = Path(app.config["DATA_DIR"] or default_data_dir())
+    notices: list[str] = []
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = load_or_create_secret_key(data_dir)
+        store = _open_store(store_name, data_dir)
+    except OSError as error:
+        # A read-only or unusable data directory must not stop the lab: keep going in memory.
+        notices.append(
+            f"Could not use the data directory {data_dir} ({error.strerror or error}); "
+            "sessions are kept in memory and end when the server stops."
+        )
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = secrets.token_hex(32)
+        store_name = "memory" if store_name == "sqlite" else store_name
+        store = MemoryStore() if store_name == "memory" else None
+        data_dir = None
+    if isinstance(store, SqliteStore) and store.recovered_from is not None:
+        notices.append(
+            f"The session database was damaged; it was moved to {store.recovered_from.moved_to} "
+            "and a fresh one was started."
+        )
+    for notice in notices:
+        log.warning(notice)
+    return SessionLabState(store_name, data_dir, store, notices)
+
+
+def _open_store(store_name: str, data_dir: Path) -> SessionStore | None:
+    if store_name == "sqlite":
+        return SqliteStore(sqlite_path(data_dir))
+    if store_name == "memory":
+        return MemoryStore()
+    return None
+
+
+def lab_state(app: Flask) -> SessionLabState:
+    """Return what the factory chose for ``app``."""
+    return app.extensions["session_lab"]
+
+
+def snapshot(app: Flask) -> list[SessionRecord]:
+    """Return a read-only copy of every stored session (empty for the cookie store)."""
+    store = lab_state(app).store
+    return store.records() if store is not None else []
+
+
+def purge_expired(app: Flask) -> list[SessionRecord]:
+    """Delete expired sessions now, publishing an event for each."""
+    interface = app.session_interface
+    if isinstance(interface, ServerSideSessionInterface):
+        return interface.purge_expired(app)
+    return []
+
+
+def close_app(app: Flask) -> None:
+    """Release the store's file handles (call once the server has stopped)."""
+    store = lab_state(app).store
+    if store is not None:
+        store.close()

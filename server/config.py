@@ -1,0 +1,41 @@
+"""Default configuration of the session server and where its data lives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "session-lab"
+
+STORES = ("sqlite", "memory", "cookie")
+
+DEFAULTS = {
+    # sqlite (server-side, in DATA_DIR), memory (server-side, volatile) or cookie (Flask's own).
+    "SESSION_STORE": "sqlite",
+    "DATA_DIR": None,  # None: the user's data directory
+    "SESSION_IDLE_LIFETIME": 30 * 60,
+    "SESSION_ABSOLUTE_LIFETIME": 8 * 60 * 60,
+    "SESSION_PURGE_INTERVAL": 60,
+    # Django's cookie name, so the tutorial's screenshots and ours agree.
+    "SESSION_COOKIE_NAME": "sessionid",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "SESSION_COOKIE_PATH": "/",
+    "SESSION_COOKIE_DOMAIN": None,
+    # The login form is tiny; anything much bigger is not a browser filling it in.
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 16 * 1024,
+    "MAX_FORM_PARTS": 50,
+}
+
+
+def default_data_dir() -> Path:
+    """Return the user's data directory for Session Lab (not created here)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def sqlite_path(data_dir: Path) -> Path:
+    """Return where the SQLite store keeps its sessions."""
+    return Path(data_dir) / "sessions.sqlite3"

@@ -1,0 +1,30 @@
+"""The login form, mirroring the tutorial's ``LoginForm``, with Flask-WTF's CSRF token."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+USERID_MAX = 150  # Django's default for user names
+PASSWD_MAX = 32  # the tutorial's max_length
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class LoginForm(FlaskForm):
+    """User name and password; any non-empty pair is accepted, as in the tutorial."""
+
+    userid = StringField(
+        "User name:",
+        filters=[_strip],
+        validators=[DataRequired("Enter a user name."), Length(max=USERID_MAX)],
+    )
+    # PasswordField renders type="password" (the tutorial's template rendered it as text).
+    passwd = PasswordField(
+        "Password:",
+        validators=[InputRequired("Enter a password."), Length(max=PASSWD_MAX)],
+    )
+    submit = SubmitField("Submit")

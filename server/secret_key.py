@@ -1,0 +1,29 @@
+"""The secret key that signs cookies and CSRF tokens: made on first run, kept owner-readable."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+KEY_FILE_NAME = "secret_key"
+
+
+def load_or_create_secret_key(data_dir: Path) -> str:
+    """Return the key stored in ``data_dir``, creating it (mode 0600) on first run.
+
+    Raises OSError when the directory cannot be read or written; two processes starting at
+    once agree on one key, since only one of them can create the file.
+    """
+    path = Path(data_dir) / KEY_FILE_NAME
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text(encoding="ascii").strip()
+        if key:
+            return key
+        raise OSError(f"{path} is empty; delete it to have a new key made") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key

@@ -1,0 +1,238 @@
+"""Server-side session stores: the interface, a volatile memory store and an SQLite store."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from abc import ABC, abstractmethod
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask.json.tag import TaggedJSONSerializer
+
+from server.records import SessionRecord
+
+_serializer = TaggedJSONSerializer()
+
+
+class SessionStore(ABC):
+    """Where server-side sessions live, keyed by an opaque session id.
+
+    To add a store (Redis, say), implement the symmetric pair :meth:`load` and :meth:`save`,
+    plus :meth:`delete` and :meth:`records`; override the hooks :meth:`rotate`,
+    :meth:`purge_expired` and :meth:`close` when the backend can do better than the defaults.
+
+    Concurrency: every method is called from many request threads at once and each call must be
+    atomic. ``save(record, create=False)`` only updates a record that still exists, so a request
+    that finishes after a concurrent logout never brings the deleted session back.
+    """
+
+    #: Shown to users ("SQLite file ...", "memory").
+    description = "session store"
+
+    @abstractmethod
+    def load(self, sid: str) -> SessionRecord | None:
+        """Return the record stored under ``sid``, or None."""
+
+    @abstractmethod
+    def save(self, record: SessionRecord, *, create: bool) -> bool:
+        """Insert (``create``) or update the record; return False when an update found no record."""
+
+    @abstractmethod
+    def delete(self, sid: str) -> SessionRecord | None:
+        """Remove the record and return it, or None when there was none."""
+
+    @abstractmethod
+    def records(self) -> list[SessionRecord]:
+        """Return a snapshot of every stored record, oldest first."""
+
+    def rotate(self, old_sid: str, record: SessionRecord) -> bool:
+        """Replace ``old_sid`` by ``record`` (a new id); return False when ``old_sid`` was gone."""
+        existed = self.delete(old_sid) is not None
+        self.save(record, create=True)
+        return existed
+
+    def purge_expired(self, now: float) -> list[SessionRecord]:
+        """Delete and return every record whose expiry time has passed."""
+        purged = []
+        for record in self.records():
+            if record.is_expired(now) and self.delete(record.sid) is not None:
+                purged.append(record)
+        return purged
+
+    def close(self) -> None:  # noqa: B027 - a hook: most stores hold nothing open
+        """Release what the store holds open."""
+
+
+class MemoryStore(SessionStore):
+    """Sessions in a dict: fast, and gone when the process ends."""
+
+    description = "memory (volatile)"
+
+    def __init__(self) -> None:
+        self._records: dict[str, SessionRecord] = {}
+        self._lock = threading.Lock()
+
+    def load(self, sid: str) -> SessionRecord | None:
+        """Return the record stored under ``sid``, or None."""
+        with self._lock:
+            return self._records.get(sid)
+
+    def save(self, record: SessionRecord, *, create: bool) -> bool:
+        """Insert or update the record (a copy, so callers cannot change it behind our back)."""
+        copy = record.with_data(_serializer.loads(_serializer.dumps(record.data)))
+        with self._lock:
+            if not create and record.sid not in self._records:
+                return False
+            self._records[record.sid] = copy
+            return True
+
+    def delete(self, sid: str) -> SessionRecord | None:
+        """Remove the record and return it, or None."""
+        with self._lock:
+            return self._records.pop(sid, None)
+
+    def records(self) -> list[SessionRecord]:
+        """Return every record, oldest first."""
+        with self._lock:
+            return sorted(self._records.values(), key=lambda r: r.created)
+
+
+_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id        TEXT PRIMARY KEY,  -- the opaque id the browser holds in its cookie
+    data      TEXT NOT NULL,     -- the session's contents, as JSON
+    created   TEXT NOT NULL,     -- UTC
+    last_seen TEXT NOT NULL,     -- UTC, refreshed on every request that uses the session
+    expires   TEXT NOT NULL      -- UTC, the earlier of idle and absolute expiry
+);
+CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires);
+"""
+
+
+def _to_text(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime(_TIME_FORMAT)
+
+
+def _from_text(text: str) -> float:
+    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC).timestamp()
+
+
+class CorruptDatabaseError(Exception):
+    """The session database could not be read; the file was moved aside to ``moved_to``."""
+
+    def __init__(self, path: Path, moved_to: Path) -> None:
+        super().__init__(f"{path} was not a readable session database; moved it to {moved_to}")
+        self.path = path
+        self.moved_to = moved_to
+
+
+class SqliteStore(SessionStore):
+    """Sessions in an SQLite file that students can open: one row per session, data as JSON.
+
+    Several processes may share the file (SQLite locks it); within a process one connection is
+    shared under a lock, since every statement is short.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.description = f"SQLite file {self.path}"
+        #: Set when a corrupt file was found and moved aside at start-up.
+        self.recovered_from: CorruptDatabaseError | None = None
+        self._lock = threading.Lock()
+        try:
+            self._conn = self._open()
+        except sqlite3.DatabaseError:
+            moved_to = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+            self.path.replace(moved_to)
+            self.recovered_from = CorruptDatabaseError(self.path, moved_to)
+            self._conn = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.path, timeout=5.0, isolation_level=None, check_same_thread=False
+        )
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(_SCHEMA)
+        except sqlite3.DatabaseError:
+            conn.close()
+            raise
+        return conn
+
+    def _row_to_record(self, row: tuple) -> SessionRecord:
+        sid, data, created, last_seen, expires = row
+        return SessionRecord(
+            sid=sid,
+            data=_serializer.loads(data),
+            created=_from_text(created),
+            last_seen=_from_text(last_seen),
+            expires=_from_text(expires),
+        )
+
+    def load(self, sid: str) -> SessionRecord | None:
+        """Return the record stored under ``sid``, or None."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT id, data, created, last_seen, expires FROM sessions WHERE id = ?", (sid,)
+            ).fetchone()
+        return self._row_to_record(row) if row else None
+
+    def save(self, record: SessionRecord, *, create: bool) -> bool:
+        """Insert or update one row; an update of a deleted row changes nothing."""
+        values = (
+            _serializer.dumps(record.data),
+            _to_text(record.created),
+            _to_text(record.last_seen),
+            _to_text(record.expires),
+            record.sid,
+        )
+        with self._lock:
+            if create:
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO sessions (data, created, last_seen, expires, id)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    values,
+                )
+                return True
+            cursor = self._conn.execute(
+                "UPDATE sessions SET data = ?, created = ?, last_seen = ?, expires = ?"
+                " WHERE id = ?",
+                values,
+            )
+            return cursor.rowcount == 1
+
+    def delete(self, sid: str) -> SessionRecord | None:
+        """Remove the row and return it, or None."""
+        with self._lock:
+            row = self._conn.execute(
+                "DELETE FROM sessions WHERE id = ? RETURNING id, data, created, last_seen, expires",
+                (sid,),
+            ).fetchone()
+        return self._row_to_record(row) if row else None
+
+    def records(self) -> list[SessionRecord]:
+        """Return every row, oldest first."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT id, data, created, last_seen, expires FROM sessions ORDER BY created"
+            ).fetchall()
+        return [self._row_to_record(row) for row in rows]
+
+    def purge_expired(self, now: float) -> list[SessionRecord]:
+        """Delete every expired row in one statement and return them."""
+        with self._lock:
+            rows = self._conn.execute(
+                "DELETE FROM sessions WHERE expires <= ?"
+                " RETURNING id, data, created, last_seen, expires",
+                (_to_text(now),),
+            ).fetchall()
+        return [self._row_to_record(row) for row in rows]
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._conn.close()

@@ -1,0 +1,51 @@
+"""The tutorial's three pages (login, secured page, logout) and an index that links them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, make_response, redirect, render_template, request, session, url_for
+
+from server.forms import LoginForm
+from server.session_interface import end_session, rotate_session
+
+bp = Blueprint("app_sessions", __name__, url_prefix="/app_sessions")
+index_bp = Blueprint("index", __name__)
+
+SESSION_KEY = "userid"
+
+
+@index_bp.get("/")
+def index():
+    """Link the three pages."""
+    return render_template("index.html")
+
+
+@bp.route("/login/", methods=["GET", "POST"])
+def login():
+    """Show the form; on a valid POST store ``userid`` in a fresh session and redirect."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        rotate_session(session)
+        session[SESSION_KEY] = form.userid.data
+        return redirect(url_for(".secured_page"))
+    # The tutorial's view returned nothing here and crashed; show the errors instead.
+    status = 400 if request.method == "POST" else 200
+    return render_template("login.html", form=form), status
+
+
+@bp.get("/secured_page/")
+def secured_page():
+    """Welcome the logged-in user, or say that nobody is logged in."""
+    response = make_response(render_template("secured_page.html", l_user=session.get(SESSION_KEY)))
+    # A page that depends on who is logged in must not be served from a cache after logout.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/logout/")
+def logout():
+    """Destroy the session; say who was logged out, or that nobody was."""
+    l_user = session.get(SESSION_KEY)
+    end_session(session)
+    response = make_response(render_template("logout.html", l_user=l_user))
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,62 @@
+"""Helpers the tests share: the tutorial's URLs and a browser-like login over real HTTP."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import requests
+
+LOGIN = "/app_sessions/login/"
+SECURED = "/app_sessions/secured_page/"
+LOGOUT = "/app_sessions/logout/"
+
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    """Return the CSRF token of the login form in ``html``."""
+    match = _CSRF.search(html)
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+@dataclass
+class SessionActions:
+    """Drives the tutorial's pages through Flask's test client, as a browser would."""
+
+    client: object
+
+    def login(self, userid: str = "alice", passwd: str = "secret"):
+        """GET the form, POST it with its CSRF token; return the POST's response."""
+        form = self.client.get(LOGIN)
+        return self.client.post(
+            LOGIN,
+            data={"csrf_token": csrf_token(form.text), "userid": userid, "passwd": passwd},
+        )
+
+    def secured_page(self):
+        """GET the secured page."""
+        return self.client.get(SECURED)
+
+    def logout(self):
+        """GET the logout page."""
+        return self.client.get(LOGOUT)
+
+    def session_cookie(self) -> str | None:
+        """Return the value of the client's session cookie, or None."""
+        cookie = self.client.get_cookie("sessionid")
+        return cookie.value if cookie else None
+
+
+def browser_login(
+    http: requests.Session, base_url: str, userid: str = "alice", passwd: str = "secret"
+) -> requests.Response:
+    """Log in over real HTTP with ``http``; return the POST's response (not followed)."""
+    form = http.get(base_url + LOGIN, timeout=10)
+    return http.post(
+        base_url + LOGIN,
+        data={"csrf_token": csrf_token(form.text), "userid": userid, "passwd": passwd},
+        allow_redirects=False,
+        timeout=10,
+    )
