@@ -50,9 +50,12 @@ def _raise_keyboard_interrupt(signum, frame) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Serve until Ctrl-C."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     if args.session_lifetime <= 0:
-        build_parser().error("--session-lifetime must be a positive number of seconds")
+        parser.error("--session-lifetime must be a positive number of seconds")
+    if not 0 <= args.port <= 65535:
+        parser.error("--port must be between 0 and 65535")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     app = create_app(
         {
@@ -72,12 +75,14 @@ def main(argv: list[str] | None = None) -> int:
         url = server.start()
     except ServerStartError as error:
         print(f"error: {error}", file=sys.stderr)
+        close_app(app)
         return 1
-    where = f" in {state.data_dir}" if state.data_dir else ""
-    print(f"Session Lab server on {url}/app_sessions/login/ ({state.store_name} store{where})")
-    print("Press Ctrl-C to stop.")
+    # Ready for SIGTERM before the URL is out: whoever reads it may stop the server at once.
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    where = f" in {state.data_dir}" if state.data_dir else ""
     try:
+        print(f"Session Lab server on {url}/app_sessions/login/ ({state.store_name} store{where})")
+        print("Press Ctrl-C to stop.", flush=True)  # whoever reads the URL from a pipe needs it now
         while server.wait(0.5):
             pass
     except KeyboardInterrupt:

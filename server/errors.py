@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -33,6 +33,8 @@ def handle_http_error(error: HTTPException):
 
 def handle_unexpected_error(error: Exception):
     """Log a bug and answer 500 without leaking its details."""
+    # A handler for Exception stops Flask from logging the error itself, so log it here.
+    current_app.log_exception((type(error), error, error.__traceback__))
     return _render(InternalServerError(), "Something went wrong on the server; it was logged.")
 
 

@@ -15,6 +15,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from http import HTTPStatus
 
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
@@ -28,10 +29,17 @@ class ServerStartError(RuntimeError):
 
 
 class _LoggingRequestHandler(WSGIRequestHandler):
-    """Sends werkzeug's access log to :mod:`logging` instead of standard error."""
+    """Sends werkzeug's access log to :mod:`logging`; answers a client's mistake with a 4xx."""
 
     def log(self, type: str, message: str, *args) -> None:
         log.debug("%s - %s", self.address_string(), message % args)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+        # http.server answers an HTTP version it does not speak (HTTP/9.9) with 505, but what a
+        # client sends never earns a 5xx here: it is the client's mistake, so 400.
+        if code == HTTPStatus.HTTP_VERSION_NOT_SUPPORTED:
+            code = HTTPStatus.BAD_REQUEST
+        super().send_error(code, message, explain)
 
 
 class _TrackingServer(ThreadedWSGIServer):
@@ -173,6 +181,7 @@ class EmbeddedServer:
         thread (Python cannot interrupt it); its connection is already shut, so it ends at once
         after that.
         """
+        deadline = time.monotonic() + timeout  # one deadline for the whole stop, not per step
         with self._lock:
             server, thread = self._server, self._thread
             self._server = self._thread = None
@@ -180,10 +189,9 @@ class EmbeddedServer:
             return True
         if thread.is_alive():
             server.shutdown()
-        thread.join(timeout)
+        thread.join(max(0.0, deadline - time.monotonic()))
         server.server_close()
         handlers = server.close_connections()
-        deadline = time.monotonic() + timeout
         for handler in handlers:
             handler.join(max(0.0, deadline - time.monotonic()))
         return not thread.is_alive() and not any(h.is_alive() for h in handlers)

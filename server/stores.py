@@ -65,6 +65,11 @@ class SessionStore(ABC):
         """Release what the store holds open."""
 
 
+def _copy(record: SessionRecord) -> SessionRecord:
+    # Through the same JSON as the SQLite store: nobody shares a mutable value with the store.
+    return record.with_data(_serializer.loads(_serializer.dumps(record.data)))
+
+
 class MemoryStore(SessionStore):
     """Sessions in a dict: fast, and gone when the process ends."""
 
@@ -75,13 +80,14 @@ class MemoryStore(SessionStore):
         self._lock = threading.Lock()
 
     def load(self, sid: str) -> SessionRecord | None:
-        """Return the record stored under ``sid``, or None."""
+        """Return a copy of the record stored under ``sid``, or None."""
         with self._lock:
-            return self._records.get(sid)
+            record = self._records.get(sid)
+        return _copy(record) if record else None
 
     def save(self, record: SessionRecord, *, create: bool) -> bool:
         """Insert or update the record (a copy, so callers cannot change it behind our back)."""
-        copy = record.with_data(_serializer.loads(_serializer.dumps(record.data)))
+        copy = _copy(record)
         with self._lock:
             if not create and record.sid not in self._records:
                 return False
@@ -96,7 +102,8 @@ class MemoryStore(SessionStore):
     def records(self) -> list[SessionRecord]:
         """Return every record, oldest first."""
         with self._lock:
-            return sorted(self._records.values(), key=lambda r: r.created)
+            records = sorted(self._records.values(), key=lambda r: r.created)
+        return [_copy(record) for record in records]
 
 
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
@@ -119,6 +126,9 @@ def _to_text(epoch: float) -> str:
 
 def _from_text(text: str) -> float:
     return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC).timestamp()
+
+
+_DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 
 
 class CorruptDatabaseError(Exception):
@@ -145,7 +155,11 @@ class SqliteStore(SessionStore):
         self._lock = threading.Lock()
         try:
             self._conn = self._open()
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as error:
+            # Only a damaged file is moved aside; a locked, read-only or unopenable one is not
+            # ours to move, so it is reported like any other unusable data directory.
+            if getattr(error, "sqlite_errorcode", 0) & 0xFF not in _DAMAGED:
+                raise OSError(f"cannot open {self.path}: {error}") from error
             moved_to = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
             self.path.replace(moved_to)
             self.recovered_from = CorruptDatabaseError(self.path, moved_to)

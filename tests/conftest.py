@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-import pytest
-from helpers import SessionActions
+import threading
+import time
 
+import pytest
+from flask import session
+from helpers import SessionActions
+from visitors import ClientTransport, HttpTransport
+
+import server.session_interface
 from server import close_app, create_app
+from server.events import ALL_SIGNALS
 from server.runner import EmbeddedServer
 
 
 @pytest.fixture
-def app_config(tmp_path):
-    """The configuration the ``app`` fixture builds from; override it to change the store."""
-    return {"DATA_DIR": tmp_path / "data", "SESSION_STORE": "sqlite"}
+def app_config(request, tmp_path):
+    """The configuration the ``app`` fixture builds from; override it to change the store.
+
+    Parametrize it indirectly with a mapping to change a few keys for one test.
+    """
+    config = {"DATA_DIR": tmp_path / "data", "SESSION_STORE": "sqlite"}
+    config.update(getattr(request, "param", {}))
+    return config
 
 
 @pytest.fixture
@@ -42,3 +54,95 @@ def live_server(app):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(params=["test_client", "live_server"])
+def new_visitor(request, app):
+    """Return a factory of fresh visitors (SessionActions) over the test client or real HTTP."""
+    if request.param == "live_server":
+        url = request.getfixturevalue("live_server").url
+        transports = []
+
+        def make():
+            transports.append(HttpTransport(url))
+            return SessionActions(transports[-1])
+
+        yield make
+        for transport in transports:
+            transport.close()
+    else:
+        yield lambda: SessionActions(ClientTransport(app))
+
+
+@pytest.fixture
+def visitor(new_visitor):
+    """One visitor with an empty cookie jar, over the transport ``new_visitor`` uses."""
+    return new_visitor()
+
+
+class FakeClock:
+    """Stands in for the ``time`` module of ``server.session_interface``; moves only when told."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        """Return the fake current time."""
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward."""
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A :class:`FakeClock` the session interface reads instead of the real time."""
+    # A whole second keeps every step exact, even through the SQLite store's microseconds.
+    fake = FakeClock(float(int(time.time())))
+    monkeypatch.setattr(server.session_interface, "time", fake)
+    return fake
+
+
+@pytest.fixture
+def events(app):
+    """The list of every session event ``app`` publishes during the test, in order."""
+    seen = []
+
+    def record(sender, event):
+        seen.append(event)
+
+    for signal in ALL_SIGNALS.values():
+        signal.connect(record, sender=app, weak=False)
+    yield seen
+    for signal in ALL_SIGNALS.values():
+        signal.disconnect(record, sender=app)
+
+
+class SlowRoute:
+    """A test-only route that touches the session, then waits until the test releases it."""
+
+    path = "/test/slow/"
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+
+@pytest.fixture
+def slow_route(app):
+    """Register a :class:`SlowRoute` on ``app`` (before any request); release it at teardown."""
+    route = SlowRoute()
+
+    @app.get(route.path)
+    def slow():
+        session["slow"] = session.get("slow", 0) + 1
+        route.entered.set()
+        route.release.wait(10)
+        return "slow done"
+
+    yield route
+    route.release.set()
+    for thread in threading.enumerate():  # let a released handler finish before the app closes
+        if thread.name.startswith("session-server-request"):
+            thread.join(5)

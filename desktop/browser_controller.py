@@ -1,0 +1,75 @@
+"""One lab browser: its HTTP client, run in order on a worker thread of its own."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+
+from desktop.client_job import Action, ClientJob
+from desktop.http_client import BrowserClient
+
+
+class BrowserController(QObject):
+    """Queues the browser's actions on a one-thread pool; the GUI thread never waits on HTTP.
+
+    A ``requests.Session`` must not be used by two threads at once, so every action of one
+    client runs on the same single-thread pool, in the order it was asked for.
+    """
+
+    busy_changed = Signal(bool)
+    exchange_finished = Signal(object)  # Exchange
+    page_loaded = Signal(object)  # PageResult
+    request_failed = Signal(str)
+
+    def __init__(self, base_url: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.client = BrowserClient(base_url)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._jobs: dict[QObject, ClientJob] = {}  # by their signals object
+
+    @property
+    def busy(self) -> bool:
+        """Whether an action is queued or running."""
+        return bool(self._jobs)
+
+    def open(self, path_or_url: str) -> None:
+        """Navigate to a page."""
+        self._submit(lambda report: self.client.open(path_or_url, report))
+
+    def login(self, userid: str, passwd: str) -> None:
+        """Log in as a browser does (form, CSRF token, POST, redirect)."""
+        self._submit(lambda report: self.client.login(userid, passwd, report))
+
+    def secured_page(self) -> None:
+        """Open the secured page."""
+        self._submit(self.client.secured_page)
+
+    def logout(self) -> None:
+        """Open the logout page."""
+        self._submit(self.client.logout)
+
+    def _submit(self, action: Action) -> None:
+        job = ClientJob(action)
+        job.setAutoDelete(False)  # Python keeps it (and its signals) alive until finished
+        job.signals.exchange_finished.connect(self.exchange_finished)
+        job.signals.result.connect(self.page_loaded)
+        job.signals.errored.connect(self.request_failed)
+        job.signals.finished.connect(self._job_done)
+        was_busy = self.busy
+        self._jobs[job.signals] = job
+        if not was_busy:
+            self.busy_changed.emit(True)
+        self._pool.start(job)
+
+    @Slot()
+    def _job_done(self) -> None:
+        self._jobs.pop(self.sender(), None)
+        if not self._jobs:
+            self.busy_changed.emit(False)
+
+    def shutdown(self, timeout_ms: int = 2000) -> bool:
+        """Drop queued actions, wait for the running one, close connections; True if all done."""
+        self._pool.clear()
+        done = self._pool.waitForDone(timeout_ms)
+        self.client.close()
+        return done

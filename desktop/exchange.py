@@ -1,0 +1,162 @@
+"""Plain records of what crossed the wire: cookies, and one HTTP request with its response."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.cookiejar import Cookie, CookieJar
+
+
+@dataclass(frozen=True)
+class CookieRow:
+    """One cookie in the client's jar, with the columns of a browser's developer tools."""
+
+    name: str
+    value: str
+    domain: str
+    path: str
+    expires: float | None  # None: a session cookie, kept until the browser closes
+    http_only: bool
+    secure: bool
+    same_site: str
+
+    @property
+    def size(self) -> int:
+        """Bytes of name and value, as browsers count it."""
+        return len(self.name) + len(self.value)
+
+    @property
+    def expires_text(self) -> str:
+        """``Session`` for session cookies, otherwise the expiry time in UTC."""
+        if self.expires is None:
+            return "Session"
+        return datetime.fromtimestamp(self.expires, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What identifies a cookie in a jar: domain, path and name."""
+        return (self.domain, self.path, self.name)
+
+    @classmethod
+    def from_cookie(cls, cookie: Cookie) -> CookieRow:
+        """Describe an :mod:`http.cookiejar` cookie."""
+        return cls(
+            name=cookie.name,
+            value=cookie.value or "",
+            domain=cookie.domain,
+            path=cookie.path,
+            expires=cookie.expires,
+            http_only=cookie.has_nonstandard_attr("HttpOnly"),
+            secure=bool(cookie.secure),
+            same_site=cookie.get_nonstandard_attr("SameSite") or "",
+        )
+
+
+def jar_rows(jar: CookieJar) -> tuple[CookieRow, ...]:
+    """Return the jar's cookies as rows, in a stable order."""
+    return tuple(sorted((CookieRow.from_cookie(c) for c in jar), key=lambda row: row.key))
+
+
+@dataclass(frozen=True)
+class JarChange:
+    """A cookie that appeared, changed or went away during one exchange."""
+
+    kind: str  # "added", "changed" or "removed"
+    name: str
+    old_value: str | None
+    new_value: str | None
+
+
+def jar_changes(before: tuple[CookieRow, ...], after: tuple[CookieRow, ...]) -> list[JarChange]:
+    """Compare two jar snapshots."""
+    old = {row.key: row for row in before}
+    new = {row.key: row for row in after}
+    changes = []
+    for key, row in new.items():
+        if key not in old:
+            changes.append(JarChange("added", row.name, None, row.value))
+        elif old[key] != row:
+            changes.append(JarChange("changed", row.name, old[key].value, row.value))
+    for key, row in old.items():
+        if key not in new:
+            changes.append(JarChange("removed", row.name, row.value, None))
+    return changes
+
+
+@dataclass(frozen=True)
+class SetCookie:
+    """One ``Set-Cookie`` header, split into its name, value and attributes."""
+
+    name: str
+    value: str
+    attributes: dict[str, str]
+
+    @property
+    def deletes(self) -> bool:
+        """Whether the header tells the browser to drop the cookie (expiry in the past)."""
+        return self.attributes.get("max-age") == "0" or "1970" in self.attributes.get("expires", "")
+
+    @classmethod
+    def parse(cls, header: str) -> SetCookie:
+        """Split a ``Set-Cookie`` header; attribute names are lower-cased."""
+        first, *rest = header.split(";")
+        name, _, value = first.partition("=")
+        attributes = {}
+        for part in rest:
+            key, _, val = part.strip().partition("=")
+            if key:
+                attributes[key.lower()] = val
+        return cls(name.strip(), value.strip(), attributes)
+
+
+def parse_cookie_header(header: str | None) -> dict[str, str]:
+    """Split a request's ``Cookie`` header into name/value pairs."""
+    pairs = {}
+    for part in (header or "").split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep:
+            pairs[name] = value
+    return pairs
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One HTTP request and its response, one hop of a navigation (redirects are separate)."""
+
+    number: int
+    method: str
+    url: str
+    path: str
+    status: int
+    reason: str
+    request_headers: tuple[tuple[str, str], ...]
+    response_headers: tuple[tuple[str, str], ...]
+    request_body: str
+    response_body: str
+    jar_before: tuple[CookieRow, ...]
+    jar_after: tuple[CookieRow, ...]
+    started: float = field(default_factory=time.time)
+    elapsed: float = 0.0
+
+    @property
+    def cookies_sent(self) -> dict[str, str]:
+        """Cookies the request carried in its ``Cookie`` header."""
+        return parse_cookie_header(
+            next((v for k, v in self.request_headers if k.lower() == "cookie"), None)
+        )
+
+    @property
+    def cookies_set(self) -> list[SetCookie]:
+        """The response's ``Set-Cookie`` headers."""
+        return [SetCookie.parse(v) for k, v in self.response_headers if k.lower() == "set-cookie"]
+
+    @property
+    def location(self) -> str | None:
+        """Where a redirect points, or None."""
+        return next((v for k, v in self.response_headers if k.lower() == "location"), None)
+
+    @property
+    def jar_changes(self) -> list[JarChange]:
+        """What this exchange did to the client's cookie jar."""
+        return jar_changes(self.jar_before, self.jar_after)

@@ -1,0 +1,91 @@
+"""The live inspectors: the client's cookie jar, the server's session store, the HTTP timeline."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, Qt, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.exchange_report import render_exchange
+from desktop.models.cookie_table_model import CookieTableModel
+from desktop.models.session_table_model import SessionTableModel
+from desktop.models.traffic_table_model import TrafficTableModel
+from desktop.widget_names import name_widget
+
+DETAIL_HINT = "<p><i>Select an exchange to see its headers, cookies and what it changed.</i></p>"
+
+
+def _table(model, object_name: str, accessible: str) -> QTableView:
+    view = name_widget(QTableView(), object_name, accessible)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.verticalHeader().hide()
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return view
+
+
+def _group(title: str, *widgets: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return box
+
+
+class InspectorPanel(QSplitter):
+    """Three inspectors stacked: jar, store, timeline with its detail pane."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.cookie_model = CookieTableModel(self)
+        self.session_model = SessionTableModel(self)
+        self.traffic_model = TrafficTableModel(self)
+
+        self.cookie_table = _table(self.cookie_model, "cookie_table", "Cookie jar")
+        self.session_table = _table(self.session_model, "session_table", "Session store")
+        self.traffic_table = _table(self.traffic_model, "traffic_table", "HTTP timeline")
+        self.traffic_detail = name_widget(QTextBrowser(), "traffic_detail", "Exchange detail")
+        self.traffic_detail.setHtml(DETAIL_HINT)
+        self.store_note = name_widget(QLabel(), "store_note", "Session store note")
+        self.store_note.setWordWrap(True)
+
+        self.traffic_table.selectionModel().selectionChanged.connect(self._show_selected)
+        self.traffic_model.rowsInserted.connect(self._follow_latest)
+
+        timeline = QSplitter(Qt.Orientation.Vertical)
+        timeline.addWidget(self.traffic_table)
+        timeline.addWidget(self.traffic_detail)
+        timeline.setSizes([160, 260])
+
+        self.addWidget(_group("Cookie jar (this client)", self.cookie_table))
+        self.addWidget(_group("Session store (server)", self.store_note, self.session_table))
+        self.addWidget(_group("HTTP timeline", timeline))
+        self.setSizes([130, 170, 460])
+
+    @Slot()
+    def _follow_latest(self) -> None:
+        # The newest exchange is the one a student just caused: select it, show its story.
+        self.traffic_table.selectRow(self.traffic_model.rowCount() - 1)
+
+    @Slot(QItemSelection, QItemSelection)
+    def _show_selected(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        rows = self.traffic_table.selectionModel().selectedRows()
+        if not rows:
+            self.traffic_detail.setHtml(DETAIL_HINT)
+            return
+        entry = self.traffic_model.entry(rows[0].row())
+        self.traffic_detail.setHtml(render_exchange(entry.exchange, entry.events, entry.sentence))

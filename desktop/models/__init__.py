@@ -1,0 +1,1 @@
+"""Table models for the inspectors: plain dataclasses in, Qt's model/view protocol out."""

@@ -1,0 +1,96 @@
+"""The client's cookie jar as a table, with the columns of a browser's developer tools."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
+
+from desktop.exchange import CookieRow
+from desktop.models.plain_table_model import PlainTableModel
+
+HIGHLIGHT = QColor("#ffe680")
+HIGHLIGHT_SECONDS = 1.5
+
+
+def cookie_cells(row: CookieRow) -> tuple[str, ...]:
+    return (
+        row.name,
+        row.value,
+        row.domain,
+        row.path,
+        row.expires_text,
+        str(row.size),
+        "✓" if row.http_only else "",
+        "✓" if row.secure else "",
+        row.same_site,
+    )
+
+
+class CookieTableModel(PlainTableModel):
+    """Rows of :class:`~desktop.exchange.CookieRow`; a cell that just changed is highlighted."""
+
+    COLUMNS = (
+        "Name",
+        "Value",
+        "Domain",
+        "Path",
+        "Expires / Max-Age",
+        "Size",
+        "HttpOnly",
+        "Secure",
+        "SameSite",
+    )
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._changed: dict[tuple[tuple[str, str, str], int], float] = {}
+        self._timer = QTimer(self, singleShot=True)
+        self._timer.timeout.connect(self._fade)
+
+    def rows(self) -> list[CookieRow]:
+        """Return the cookies shown."""
+        return list(self._items)
+
+    def set_rows(self, rows: tuple[CookieRow, ...] | list[CookieRow]) -> None:
+        """Show a new jar snapshot, highlighting the cells that differ from the last one."""
+        rows = list(rows)
+        if rows == self._items:
+            return
+        old = {row.key: cookie_cells(row) for row in self._items}
+        until = time.monotonic() + HIGHLIGHT_SECONDS
+        for row in rows:
+            before = old.get(row.key)
+            for column, text in enumerate(cookie_cells(row)):
+                if before is None or before[column] != text:
+                    self._changed[(row.key, column)] = until
+        self.beginResetModel()
+        self._items = rows
+        self.endResetModel()
+        self._timer.start(int(HIGHLIGHT_SECONDS * 1000))
+
+    def is_highlighted(self, row: int, column: int) -> bool:
+        """Tell whether a cell is highlighted as just changed."""
+        key = (self._items[row].key, column)
+        return self._changed.get(key, 0.0) > time.monotonic()
+
+    def _fade(self) -> None:
+        now = time.monotonic()
+        self._changed = {k: t for k, t in self._changed.items() if t > now}
+        for column in range(len(self.COLUMNS)):
+            self.emit_column_changed(column, [Qt.ItemDataRole.BackgroundRole])
+        if self._changed:
+            self._timer.start(int(HIGHLIGHT_SECONDS * 1000))
+
+    def cells(self, item: CookieRow) -> tuple[str, ...]:
+        """Return the developer-tools columns of one cookie."""
+        return cookie_cells(item)
+
+    def role_data(self, item: CookieRow, row: int, column: int, role: int):
+        """Tooltips repeat the cell; a cell that just changed is highlighted."""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return cookie_cells(item)[column]
+        if role == Qt.ItemDataRole.BackgroundRole and self.is_highlighted(row, column):
+            return HIGHLIGHT
+        return None

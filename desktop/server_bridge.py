@@ -1,0 +1,32 @@
+"""Hands the server's session events (sent on Flask's request threads) to the GUI thread."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from server.events import ALL_SIGNALS
+from server.records import SessionEvent
+
+
+class ServerEventBridge(QObject):
+    """Re-emits the blinker signals of one Flask app as the Qt signal :attr:`session_event`.
+
+    Receivers run on Flask's request threads and only emit; Qt queues the emission onto the
+    thread this object lives in (the GUI thread), so no widget is ever touched from Flask.
+    """
+
+    session_event = Signal(object)  # SessionEvent
+
+    def __init__(self, app, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._app = app
+        for signal in ALL_SIGNALS.values():
+            signal.connect(self._receive, sender=app, weak=False)
+
+    def _receive(self, sender, event: SessionEvent) -> None:
+        self.session_event.emit(event)
+
+    def disconnect_app(self) -> None:
+        """Stop listening to the app's signals."""
+        for signal in ALL_SIGNALS.values():
+            signal.disconnect(self._receive, sender=self._app)

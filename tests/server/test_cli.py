@@ -1,0 +1,132 @@
+"""``python -m server``: its options, the loopback warning, and a real run stopped by SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import re
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+from helpers import LOGIN
+
+import server.__main__
+from server import close_app
+from server.__main__ import build_parser, is_loopback, main
+
+PROJECT = Path(__file__).resolve().parents[2]
+URL_LINE = re.compile(r"Session Lab server on (http://127\.0\.0\.1:\d+)/app_sessions/login/")
+
+
+@pytest.fixture
+def busy_port():
+    """A loopback port some other socket already listens on."""
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        yield taken.getsockname()[1]
+
+
+def test_parser_defaults_match_the_issue():
+    args = build_parser().parse_args([])
+    assert (args.host, args.port, args.store) == ("127.0.0.1", 8000, "sqlite")
+    assert args.data_dir is None
+    assert args.session_lifetime == 30 * 60
+
+
+def test_parser_reads_every_option(tmp_path):
+    argv = ["--host", "0.0.0.0", "--port", "0", "--store", "cookie", "--data-dir", str(tmp_path)]
+    args = build_parser().parse_args([*argv, "--session-lifetime", "60"])
+    assert (args.host, args.port, args.store) == ("0.0.0.0", 0, "cookie")
+    assert (args.data_dir, args.session_lifetime) == (tmp_path, 60)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--store", "redis"],
+        ["--port", "eighty"],
+        ["--port", "70000"],
+        ["--port", "-1"],
+        ["--session-lifetime", "0"],
+        ["--session-lifetime", "-5"],
+    ],
+)
+def test_bad_options_exit_with_usage(argv, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main([*argv, "--data-dir", str(tmp_path)])
+    assert exited.value.code == 2
+    assert "usage: python -m server" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.8.9.10", True),
+        ("localhost", True),
+        ("::1", True),
+        ("0.0.0.0", False),
+        ("192.168.1.20", False),
+        ("::", False),
+        ("example.com", False),
+    ],
+)
+def test_is_loopback(host, loopback):
+    assert is_loopback(host) is loopback
+
+
+def test_non_loopback_host_prints_a_warning(tmp_path, capsys):
+    # 192.0.2.1 (TEST-NET-1) is never this machine's: the warning is printed, nothing listens.
+    code = main(["--host", "192.0.2.1", "--port", "0", "--data-dir", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert "WARNING: listening on 192.0.2.1 lets other machines reach" in err
+    assert code == 1
+
+
+def test_busy_port_is_a_clear_error_without_a_warning(tmp_path, busy_port, capsys, monkeypatch):
+    closed = []
+    monkeypatch.setattr(server.__main__, "close_app", lambda app: closed.append(close_app(app)))
+    code = main(["--port", str(busy_port), "--data-dir", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert len(closed) == 1  # the database is released even though serving never began
+    assert f"error: cannot listen on 127.0.0.1:{busy_port}" in err
+    assert "WARNING" not in err
+    assert "Traceback" not in err
+
+
+def read_line(stream, timeout: float) -> str:
+    """Return the next line of a pipe, failing the test if none comes within ``timeout``."""
+    with selectors.DefaultSelector() as selector:
+        selector.register(stream, selectors.EVENT_READ)
+        assert selector.select(timeout), "the server printed nothing"
+    return stream.readline()
+
+
+def test_runs_prints_its_url_and_exits_0_on_sigterm(tmp_path):
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    command = [sys.executable, "-m", "server", "--port", "0", "--data-dir", str(tmp_path)]
+    with subprocess.Popen(
+        command, cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        try:
+            match = URL_LINE.search(read_line(process.stdout, timeout=20))
+            assert match, "the first line does not give the URL"
+            http = requests.Session()
+            http.trust_env = False
+            page = http.get(match.group(1) + LOGIN, timeout=10)
+            http.close()
+            assert "Type Anything for User / Password" in page.text
+            process.send_signal(signal.SIGTERM)
+            out, err = process.communicate(timeout=15)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+    assert process.returncode == 0, err
+    assert "Stopping." in out
+    assert (tmp_path / "sessions.sqlite3").exists()

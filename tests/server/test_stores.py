@@ -1,0 +1,193 @@
+"""Session stores: the interface's promises, for each store and for a minimal new one."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+
+import pytest
+
+from server.records import SessionRecord
+from server.stores import MemoryStore, SessionStore, SqliteStore
+
+T0 = 1_700_000_000.0
+
+
+class MinimalStore(SessionStore):
+    """Only the required methods, as a new backend would start: the default hooks do the rest."""
+
+    def __init__(self) -> None:
+        self._records: dict[str, SessionRecord] = {}
+
+    def load(self, sid):
+        """Return the record or None."""
+        return self._records.get(sid)
+
+    def save(self, record, *, create):
+        """Insert or update."""
+        if not create and record.sid not in self._records:
+            return False
+        self._records[record.sid] = record
+        return True
+
+    def delete(self, sid):
+        """Remove and return the record."""
+        return self._records.pop(sid, None)
+
+    def records(self):
+        """Every record, oldest first."""
+        return sorted(self._records.values(), key=lambda r: r.created)
+
+
+def record(sid: str, created: float = T0, expires: float = T0 + 60, **data) -> SessionRecord:
+    """Return a record created (and last seen) at ``created``."""
+    return SessionRecord(sid, data, created, created, expires)
+
+
+def make_store(kind: str, tmp_path) -> SessionStore:
+    """Return an empty store of ``kind``."""
+    if kind == "sqlite":
+        return SqliteStore(tmp_path / "sessions.sqlite3")
+    return MemoryStore() if kind == "memory" else MinimalStore()
+
+
+@pytest.fixture(params=["memory", "sqlite", "minimal"])
+def store(request, tmp_path):
+    """An empty store of each kind, closed afterwards."""
+    store = make_store(request.param, tmp_path)
+    yield store
+    store.close()
+
+
+def test_saved_record_loads_back_equal(store):
+    saved = record("a", userid="Zoë", nested={"list": [1, 2.5, None, True]})
+    assert store.save(saved, create=True)
+    assert store.load("a") == saved
+    assert store.load("nobody") is None
+
+
+def test_update_changes_an_existing_record_but_never_creates_one(store):
+    assert not store.save(record("a", userid="ghost"), create=False)
+    assert store.load("a") is None
+    store.save(record("a", userid="alice"), create=True)
+    assert store.save(record("a", userid="bob"), create=False)
+    assert store.load("a").data == {"userid": "bob"}
+
+
+def test_delete_returns_the_record_once(store):
+    store.save(record("a", userid="alice"), create=True)
+    assert store.delete("a").data == {"userid": "alice"}
+    assert store.delete("a") is None
+    assert store.records() == []
+
+
+def test_records_are_oldest_first(store):
+    for sid, created in [("b", T0 + 2), ("a", T0 + 1), ("c", T0 + 3)]:
+        store.save(record(sid, created), create=True)
+    assert [r.sid for r in store.records()] == ["a", "b", "c"]
+
+
+def test_rotate_replaces_the_old_id(store):
+    store.save(record("old", userid="alice"), create=True)
+    assert store.rotate("old", record("new", userid="alice"))
+    assert store.load("old") is None
+    assert store.load("new").data == {"userid": "alice"}
+    assert not store.rotate("gone", record("newer"))
+    assert store.load("newer") is not None
+
+
+def test_purge_expired_removes_exactly_the_expired(store):
+    store.save(record("due", expires=T0 + 10), create=True)
+    store.save(record("just-due", expires=T0 + 20), create=True)
+    store.save(record("alive", expires=T0 + 21), create=True)
+    assert sorted(r.sid for r in store.purge_expired(T0 + 20)) == ["due", "just-due"]
+    assert [r.sid for r in store.records()] == ["alive"]
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_callers_never_share_data_with_the_store(kind, tmp_path):
+    store = make_store(kind, tmp_path)
+    data = {"cart": ["apple"]}
+    store.save(record("a", **data), create=True)
+    data["cart"].append("saved-then-changed")
+    store.load("a").data["cart"].append("loaded-then-changed")
+    store.records()[0].data["cart"].append("listed-then-changed")
+    assert store.load("a").data == {"cart": ["apple"]}
+    store.close()
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_concurrent_calls_keep_the_store_consistent(kind, tmp_path):
+    store = make_store(kind, tmp_path)
+    errors = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(40):
+                sid = f"t{n}-{i}"
+                store.save(record(sid, n=n), create=True)
+                assert store.save(record(sid, n=n, i=i), create=False)
+                assert store.load(sid).data == {"n": n, "i": i}
+                if i % 2:
+                    assert store.delete(sid) is not None
+        except Exception as error:  # reported below, on the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(store.records()) == 12 * 20
+    store.close()
+
+
+def test_sqlite_file_holds_one_readable_row_per_session(tmp_path):
+    path = tmp_path / "sessions.sqlite3"
+    store = SqliteStore(path)
+    store.save(record("a", userid="alice"), create=True)
+    store.save(record("b", userid="bob"), create=True)
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(sessions)")]
+        rows = conn.execute("SELECT id, data, created FROM sessions ORDER BY id").fetchall()
+    store.close()
+    assert columns == ["id", "data", "created", "last_seen", "expires"]
+    assert [(sid, json.loads(data)) for sid, data, _ in rows] == [
+        ("a", {"userid": "alice"}),
+        ("b", {"userid": "bob"}),
+    ]
+    assert rows[0][2] == "2023-11-14 22:13:20.000000"  # UTC, as T0
+
+
+def test_two_sqlite_stores_share_one_file(tmp_path):
+    first = SqliteStore(tmp_path / "sessions.sqlite3")
+    second = SqliteStore(tmp_path / "sessions.sqlite3")
+    first.save(record("a", userid="alice"), create=True)
+    assert second.load("a").data == {"userid": "alice"}
+    assert second.delete("a") is not None
+    assert first.load("a") is None
+    first.close()
+    second.close()
+
+
+def test_a_damaged_sqlite_file_is_moved_aside(tmp_path):
+    path = tmp_path / "sessions.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    store = SqliteStore(path)
+    moved = store.recovered_from.moved_to
+    assert moved.read_bytes() == b"this is not a database" * 100
+    store.save(record("a"), create=True)
+    assert store.load("a") is not None
+    store.close()
+
+
+def test_an_unopenable_sqlite_path_is_an_oserror_and_left_alone(tmp_path):
+    path = tmp_path / "sessions.sqlite3"
+    path.mkdir()
+    with pytest.raises(OSError, match="cannot open"):
+        SqliteStore(path)
+    assert path.is_dir()
+    assert [p.name for p in tmp_path.iterdir()] == ["sessions.sqlite3"]
