@@ -61,7 +61,7 @@ def render_exchange(exchange: Exchange, events: Sequence[SessionEvent], sentence
         _headers(exchange.request_headers, request_line),
     ]
     if exchange.request_body:
-        parts.append(f"<pre>{escape(exchange.request_body)}</pre>")
+        parts.append(f'<pre style="white-space:pre-wrap">{escape(exchange.request_body)}</pre>')
     parts += [
         "<h4>Response</h4>",
         _headers(exchange.response_headers, status_line),

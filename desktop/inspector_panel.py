@@ -6,7 +6,6 @@ from PySide6.QtCore import QItemSelection, Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
-    QHeaderView,
     QLabel,
     QSplitter,
     QTableView,
@@ -32,9 +31,10 @@ def _table(model, object_name: str, accessible: str) -> QTableView:
     view.verticalHeader().hide()
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+    view.horizontalHeader().setStretchLastSection(True)
+    # Fit the columns to what they hold whenever rows come or go; users may still drag them.
+    for signal in (model.rowsInserted, model.modelReset):
+        signal.connect(view.resizeColumnsToContents)
     return view
 
 

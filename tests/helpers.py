@@ -60,3 +60,8 @@ def browser_login(
         allow_redirects=False,
         timeout=10,
     )
+
+
+def page_text(window) -> str:
+    """Return the text the desktop window's page view shows."""
+    return window.browser.page_view.toPlainText()

@@ -31,8 +31,8 @@ def expires_in_text(seconds: float) -> str:
 class SessionTableModel(PlainTableModel):
     """Rows of :class:`~server.records.SessionRecord`; the row of this client's cookie is marked."""
 
-    COLUMNS = ("Session id", "Data", "Created", "Last seen", "Expires in")
-    EXPIRES_COLUMN = 4
+    COLUMNS = ("Session id", "Created", "Last seen", "Expires in", "Data")
+    EXPIRES_COLUMN = 3
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -102,13 +102,13 @@ class SessionTableModel(PlainTableModel):
         self.emit_column_changed(self.EXPIRES_COLUMN, [Qt.ItemDataRole.DisplayRole])
 
     def cells(self, record: SessionRecord) -> tuple[str, ...]:
-        """Return id, data as JSON, times and the countdown."""
+        """Return id, times, the countdown and the data as JSON."""
         return (
             record.sid,
-            json.dumps(record.data, ensure_ascii=False, default=str),
             _clock(record.created),
             _clock(record.last_seen),
             expires_in_text(record.expires - time.time()),
+            json.dumps(record.data, ensure_ascii=False, default=str),
         )
 
     def role_data(self, record: SessionRecord, row: int, column: int, role: int):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from helpers import page_text
 
 # Before any QApplication exists: tests never need a screen.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -33,7 +34,3 @@ def window(qtbot, lab):
     yield window
     window.close()
 
-
-def page_text(window) -> str:
-    """Return the text the page view shows."""
-    return window.browser.page_view.toPlainText()

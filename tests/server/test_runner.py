@@ -76,6 +76,20 @@ def test_start_while_running_keeps_the_one_server(app, make_server):
     assert server_threads() == ["session-server"]
 
 
+def open_idle_connection(server: EmbeddedServer, http: requests.Session) -> socket.socket:
+    """Connect and send half a request, as a browser's spare keep-alive socket sits idle.
+
+    Werkzeug closes each connection after one response, so an idle one is a connection whose
+    handler thread is still waiting for its request. A full request made afterwards returns
+    only once the server has accepted the idle one (it accepts in order).
+    """
+    idle = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    idle.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    assert http.get(server.url + "/", timeout=10).status_code == 200
+    assert any(name.startswith("session-server-request") for name in server_threads())
+    return idle
+
+
 def test_stop_from_another_thread_ends_wait(live_server):
     stopper = threading.Thread(target=live_server.stop)
     stopper.start()
@@ -88,7 +102,7 @@ def test_stop_takes_at_most_two_seconds_with_idle_and_busy_connections(
     app, slow_route, live_server, http
 ):
     url = live_server.url
-    assert http.get(url + "/", timeout=10).status_code == 200  # left open, idle (keep-alive)
+    idle = open_idle_connection(live_server, http)
     outcome = []
 
     def slow_request() -> None:
@@ -108,6 +122,7 @@ def test_stop_takes_at_most_two_seconds_with_idle_and_busy_connections(
     slow_route.release.set()
     client.join(10)
     http_slow.close()
+    idle.close()
     for thread in threading.enumerate():
         if thread.name.startswith("session-server"):
             thread.join(5)  # released, the handler ends: its connection is already shut
@@ -119,12 +134,12 @@ def test_stop_takes_at_most_two_seconds_with_idle_and_busy_connections(
 
 def test_no_server_thread_outlives_stop(app, make_server, http):
     server = make_server(app)
-    url = server.start()
-    http.get(url + "/", timeout=10)  # an idle keep-alive connection holds a handler thread
-    assert len(server_threads()) == 2
-    assert server.stop() is True
-    assert server_threads() == []
-    assert not server.running
+    server.start()
+    with open_idle_connection(server, http) as idle:
+        assert server.stop() is True
+        assert server_threads() == []
+        assert not server.running
+        assert idle.recv(1024) == b""  # the server hung up on the idle connection
 
 
 def test_start_again_after_stop_serves_on_the_same_url(app, make_server, http):
