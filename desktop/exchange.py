@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.cookiejar import Cookie, CookieJar
+from http.cookiejar import Cookie, CookieJar, http2time
 
 
 @dataclass(frozen=True)
@@ -41,15 +41,17 @@ class CookieRow:
     @classmethod
     def from_cookie(cls, cookie: Cookie) -> CookieRow:
         """Describe an :mod:`http.cookiejar` cookie."""
+        # The jar keeps unknown attributes in the case the server wrote them; browsers don't care.
+        rest = {name.lower(): value for name, value in cookie._rest.items()}
         return cls(
             name=cookie.name,
             value=cookie.value or "",
             domain=cookie.domain,
             path=cookie.path,
             expires=cookie.expires,
-            http_only=cookie.has_nonstandard_attr("HttpOnly"),
+            http_only="httponly" in rest,
             secure=bool(cookie.secure),
-            same_site=cookie.get_nonstandard_attr("SameSite") or "",
+            same_site=rest.get("samesite") or "",
         )
 
 
@@ -95,7 +97,12 @@ class SetCookie:
     @property
     def deletes(self) -> bool:
         """Whether the header tells the browser to drop the cookie (expiry in the past)."""
-        return self.attributes.get("max-age") == "0" or "1970" in self.attributes.get("expires", "")
+        # Decided as http.cookiejar decides: a valid Max-Age wins over Expires.
+        max_age = self.attributes.get("max-age", "")
+        if max_age.lstrip("-").isdigit():
+            return int(max_age) <= 0
+        expires = http2time(self.attributes.get("expires", ""))
+        return expires is not None and expires <= time.time()
 
     @classmethod
     def parse(cls, header: str) -> SetCookie:
@@ -114,9 +121,10 @@ def parse_cookie_header(header: str | None) -> dict[str, str]:
     """Split a request's ``Cookie`` header into name/value pairs."""
     pairs = {}
     for part in (header or "").split(";"):
-        name, sep, value = part.strip().partition("=")
+        name, sep, value = part.partition("=")
         if sep:
-            pairs[name] = value
+            # The first of two same-named cookies is the one the server reads (werkzeug does so).
+            pairs.setdefault(name.strip(), value.strip())
     return pairs
 
 

@@ -76,6 +76,12 @@ class InspectorPanel(QSplitter):
         self.addWidget(_group("HTTP timeline", timeline))
         self.setSizes([130, 170, 460])
 
+    def reset(self) -> None:
+        """Empty the jar and the timeline (a new lab or a new browser)."""
+        self.cookie_model.set_rows([])
+        self.traffic_model.clear()
+        self.traffic_detail.setHtml(DETAIL_HINT)
+
     @Slot()
     def _follow_latest(self) -> None:
         # The newest exchange is the one a student just caused: select it, show its story.

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
 from server import close_app, create_app, lab_state, snapshot
+from server.latency import interrupt_delays, resume_delays
 from server.records import SessionRecord
-from server.runner import EmbeddedServer
+from server.runner import EmbeddedServer, ServerStartError
+
+log = logging.getLogger(__name__)
+
+STOP_TIMEOUT = 1.0  # the window's whole shutdown must fit in 2 s
 
 
 class Lab:
-    """Builds the session server and runs it on a free loopback port (plain Python, no Qt)."""
+    """Builds the session server and runs it on a loopback port (plain Python, no Qt).
+
+    ``port`` 0 takes any free port; a pinned port that is busy is replaced by a free one, with
+    a notice, since the lab must always start.
+    """
 
     def __init__(
         self,
@@ -31,6 +41,11 @@ class Lab:
         return lab_state(self.app)
 
     @property
+    def notices(self) -> list[str]:
+        """Sentences about start-up problems the lab worked around."""
+        return self.state.notices
+
+    @property
     def url(self) -> str:
         """The server's base URL."""
         return self.server.url
@@ -46,12 +61,30 @@ class Lab:
         return self.app.config["SESSION_COOKIE_NAME"]
 
     def start(self) -> str:
-        """Start serving; return the URL (raises ServerStartError)."""
-        return self.server.start()
+        """Start serving; return the URL. A busy pinned port falls back to a free one."""
+        resume_delays(self.app)
+        try:
+            return self.server.start()
+        except ServerStartError as error:
+            pinned = self.server.requested_port
+            if pinned == 0:
+                raise
+            self.server.requested_port = 0
+            url = self.server.start()
+            notice = f"Port {pinned} was busy ({error}); the server took port {self.server.port}."
+            log.warning(notice)
+            self.notices.append(notice)
+            return url
 
     def stop(self) -> bool:
-        """Stop serving within 2 s."""
-        return self.server.stop()
+        """Stop serving quickly, waking any request that waits out a simulated delay."""
+        interrupt_delays(self.app)
+        return self.server.stop(STOP_TIMEOUT)
+
+    def restart(self) -> str:
+        """Stop and start again, on the same port when it is still free."""
+        self.stop()
+        return self.start()
 
     def sessions(self) -> list[SessionRecord]:
         """Return a snapshot of the session store."""

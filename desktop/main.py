@@ -1,12 +1,22 @@
-"""Start Session Lab: the embedded session server and the window (``session-lab``)."""
+"""Start Session Lab (``session-lab``, ``python main.py``): the embedded server and the window."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from server.config import STORES
+
+
+def app_version() -> str:
+    """Return the installed version of Session Lab."""
+    try:
+        return version("session-lab")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -14,25 +24,70 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="session-lab", description="See how web sessions work: cookies, sessions, HTTP."
     )
-    parser.add_argument("--store", choices=STORES, default="sqlite", help="where sessions live")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {app_version()}")
+    parser.add_argument(
+        "--store", choices=STORES, help="where sessions live (default: the last one chosen)"
+    )
     parser.add_argument("--data-dir", type=Path, help="directory for the database and secret key")
+    parser.add_argument("--port", type=int, default=0, help="pin the server's port (default: any)")
+    parser.add_argument(
+        "--delay",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="make every response wait, to simulate a slow network",
+    )
+    parser.add_argument(
+        "--reset", action="store_true", help="clear the lab's stored data (asks first), then exit"
+    )
+    parser.add_argument(
+        "--install-launcher",
+        action="store_true",
+        help="add Session Lab to the desktop's applications menu, then exit",
+    )
     return parser
 
 
+def ensure_standard_streams() -> None:
+    """Give ``pythonw`` and windowed builds harmless streams where ``sys.std*`` is None."""
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Parse arguments, start the server on a free port, show the window, run until closed."""
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    """Parse arguments, start the server, show the window, run until it is closed."""
+    had_terminal = sys.stdin is not None
+    ensure_standard_streams()
+    parser = build_parser()
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if not 0 <= args.port <= 65535:
+        parser.error("--port must be between 0 and 65535")
+    if args.delay < 0:
+        parser.error("--delay cannot be negative")
+    if args.install_launcher:
+        from desktop.launcher import install_launcher
+
+        print(install_launcher())
+        return 0
+
+    from desktop.app_logging import configure_logging
+
+    log_path = configure_logging()
     # Qt is imported only once the arguments are known good: --help stays instant.
     from PySide6.QtWidgets import QApplication
-
-    from desktop.lab import Lab
-    from desktop.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("Session Lab")
     app.setOrganizationName("Session Lab")
-    lab = Lab(store=args.store, data_dir=args.data_dir)
-    lab.start()
-    window = MainWindow(lab)
-    window.show()
-    return app.exec()
+    app.setApplicationVersion(app_version())
+    app.setDesktopFileName("session-lab")
+
+    if args.reset:
+        from desktop.reset import reset_lab
+
+        return reset_lab(args.data_dir, ask_in_terminal=had_terminal)
+
+    from desktop.startup import run_app
+
+    return run_app(app, args, log_path)

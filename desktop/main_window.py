@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QSplitter, QWidget
+import logging
 
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
+
+from desktop.banners import FAILURE_STYLE, NOTICE_STYLE, Banner
 from desktop.browser_controller import BrowserController
-from desktop.browser_pane import ERROR_STYLE, BrowserPane
+from desktop.browser_pane import BrowserPane
 from desktop.exchange import Exchange
 from desktop.explain import explain
+from desktop.font_zoom import FontZoom
 from desktop.http_client import LOGIN_PATH, PageResult
 from desktop.inspector_panel import InspectorPanel
 from desktop.lab import Lab
 from desktop.models.traffic_table_model import TrafficEntry
 from desktop.server_bridge import ServerEventBridge
-from desktop.widget_names import name_widget
+from desktop.settings import LabSettings
+from desktop.status_line import StatusLine
+from server.config import STORES
 from server.records import SessionEvent
+
+log = logging.getLogger(__name__)
 
 MAX_UNCLAIMED_EVENTS = 200
 
@@ -24,61 +32,74 @@ MAX_UNCLAIMED_EVENTS = 200
 class MainWindow(QMainWindow):
     """Wires one browser and the inspectors to a running :class:`~desktop.lab.Lab`."""
 
-    def __init__(self, lab: Lab, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, lab: Lab, settings: LabSettings | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.lab = lab
+        self.settings = settings or LabSettings()
         self.setWindowTitle("Session Lab")
         self.resize(1440, 900)
+        if self.settings.geometry is not None:
+            self.restoreGeometry(self.settings.geometry)
         self.browser = BrowserPane()
         self.inspectors = InspectorPanel()
+        self.notice_banner = Banner("notice_banner", "Notice", NOTICE_STYLE)
+        self.server_banner = Banner(
+            "server_banner", "Server failure", FAILURE_STYLE, action="Restart server"
+        )
+        self.server_banner.action_clicked.connect(self.restart_server)
+        self.status = StatusLine(self.statusBar())
+        self.zoom = FontZoom(self.settings.font_size, self)
+        self.zoom.size_changed.connect(self._remember_font_size)
+        self._build_central()
+        self._build_menus()
+
+        # Events wait here until the exchange that caused them arrives (matched by session id).
+        self._unclaimed: list[SessionEvent] = []
+        self.lab: Lab | None = None
+        self.controller: BrowserController | None = None
+        self.bridge: ServerEventBridge | None = None
+        self.attach(lab)
+
+    def _build_central(self) -> None:
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.browser)
         splitter.addWidget(self.inspectors)
         splitter.setSizes([520, 920])
-        self.setCentralWidget(splitter)
-        self._build_status_bar()
-        self._build_menu()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.server_banner)
+        layout.addWidget(self.notice_banner)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
 
-        # Events wait here until the exchange that caused them arrives (matched by session id).
-        self._unclaimed: list[SessionEvent] = []
-        self.controller = BrowserController(lab.url, self)
-        self.bridge = ServerEventBridge(lab.app, self)
-        self._connect()
-        self.inspectors.session_model.reset(lab.sessions())
-        self._update_store_status()
-        self.controller.open(LOGIN_PATH)
-
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.status_message = name_widget(QLabel(), "status_message", "Status message")
-        self.status_message.setStyleSheet(ERROR_STYLE)
-        self.busy_indicator = name_widget(QProgressBar(), "busy_indicator", "Busy")
-        self.busy_indicator.setRange(0, 0)
-        self.busy_indicator.setMaximumWidth(120)
-        self.busy_indicator.hide()
-        self.status_url = name_widget(QLabel(), "status_url", "Server URL")
-        self.status_url.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status_store = name_widget(QLabel(), "status_store", "Session store in use")
-        self.status_sessions = name_widget(QLabel(), "status_sessions", "Live sessions")
-        bar.addWidget(self.status_message, 1)
-        bar.addPermanentWidget(self.busy_indicator)
-        bar.addPermanentWidget(self.status_url)
-        bar.addPermanentWidget(self.status_store)
-        bar.addPermanentWidget(self.status_sessions)
-        self.status_url.setText(f"Server: {self.lab.url}")
-        state = self.lab.state
-        self.status_store.setText(f"Store: {state.store_name}")
-        self.status_store.setToolTip(state.store.description if state.store else "signed cookie")
-        if state.notices:
-            self.show_message(" ".join(state.notices))
-
-    def _build_menu(self) -> None:
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+    def _build_menus(self) -> None:
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self.menuBar().addMenu("&File").addAction(quit_action)
 
-    def _connect(self) -> None:
+        server_menu = self.menuBar().addMenu("&Server")
+        restart = QAction("&Restart server", self)
+        restart.triggered.connect(self.restart_server)
+        server_menu.addAction(restart)
+        store_menu = server_menu.addMenu("Session &store")
+        self.store_actions = QActionGroup(self)
+        for name in STORES:
+            action = QAction(name, self, checkable=True)
+            action.setData(name)
+            action.triggered.connect(lambda _=False, n=name: self.switch_store(n))
+            self.store_actions.addAction(action)
+            store_menu.addAction(action)
+
+        self.menuBar().addMenu("&View").addActions(self.zoom.actions())
+
+    def attach(self, lab: Lab) -> None:
+        """Show ``lab``: a fresh browser on it, its store in the inspector, its events live."""
+        self.lab = lab
+        lab.server.on_error = self._server_failed_in_thread
+        self.controller = BrowserController(lab.url, self)
+        self.bridge = ServerEventBridge(lab.app, self)
         self.browser.login_requested.connect(self.controller.login)
         self.browser.secured_page_requested.connect(self.controller.secured_page)
         self.browser.logout_requested.connect(self.controller.logout)
@@ -86,12 +107,81 @@ class MainWindow(QMainWindow):
         self.controller.exchange_finished.connect(self._on_exchange)
         self.controller.page_loaded.connect(self._on_page)
         self.controller.request_failed.connect(self._on_failure)
-        self.controller.busy_changed.connect(self.busy_indicator.setVisible)
+        self.controller.busy_changed.connect(self.status.set_busy)
         self.bridge.session_event.connect(self._on_session_event)
+        self.bridge.server_failed.connect(self._on_server_failed)
 
-    def show_message(self, text: str) -> None:
-        """Show a sentence in the status bar (errors in words, notices)."""
-        self.status_message.setText(text)
+        self._unclaimed.clear()
+        self.inspectors.reset()
+        self.inspectors.session_model.reset(lab.sessions())
+        for action in self.store_actions.actions():
+            action.setChecked(action.data() == lab.state.store_name)
+        self.status.show_lab(lab)
+        self._update_store_status()
+        self.notice_banner.show_text(" ".join(lab.notices))
+        self.server_banner.clear()
+        self.controller.open(LOGIN_PATH)
+
+    def detach(self) -> Lab | None:
+        """Stop the lab's server and the browser's worker; return the detached lab."""
+        lab, controller, bridge = self.lab, self.controller, self.bridge
+        if lab is None or controller is None or bridge is None:
+            return None
+        lab.server.on_error = None
+        # Server first: closing its connections ends any request the worker still waits on.
+        lab.stop()
+        controller.shutdown(timeout_ms=800)
+        for widget_signal in (
+            self.browser.login_requested,
+            self.browser.secured_page_requested,
+            self.browser.logout_requested,
+            self.browser.navigation_requested,
+        ):
+            widget_signal.disconnect()
+        bridge.disconnect_app()
+        controller.deleteLater()
+        bridge.deleteLater()
+        self.lab = self.controller = self.bridge = None
+        return lab
+
+    @Slot()
+    def restart_server(self) -> None:
+        """Restart the embedded server (same app, same store, same port when free)."""
+        try:
+            url = self.lab.restart()
+        except OSError as error:
+            self.server_banner.show_text(f"The session server could not restart: {error}")
+            return
+        self.server_banner.clear()
+        self.status.show_message(f"The session server restarted on {url}.")
+
+    def switch_store(self, store: str) -> None:
+        """Replace the lab by one with another session store, and remember the choice."""
+        if self.lab is not None and self.lab.state.store_name == store:
+            return
+        old = self.detach()
+        data_dir = old.state.data_dir if old else None
+        config = {"RESPONSE_DELAY": old.app.config["RESPONSE_DELAY"]} if old else {}
+        if old is not None:
+            old.close()
+        lab = Lab(store=store, data_dir=data_dir, extra_config=config)
+        lab.start()
+        self.settings.store = store
+        self.attach(lab)
+
+    def _server_failed_in_thread(self, error: BaseException) -> None:
+        # Called on the server's thread: hand over to the GUI thread through the bridge.
+        if self.bridge is not None:
+            self.bridge.report_server_failure(error)
+
+    @Slot(str)
+    def _on_server_failed(self, message: str) -> None:
+        self.server_banner.show_text(f"The session server stopped: {message}")
+        self.status.show_message("The session server stopped; restart it from the red bar.")
+
+    @Slot(int)
+    def _remember_font_size(self, points: int) -> None:
+        self.settings.font_size = points
 
     @Slot(object)
     def _on_session_event(self, event: SessionEvent) -> None:
@@ -122,28 +212,31 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_page(self, page: PageResult) -> None:
         self.browser.show_page(page)
-        self.show_message("")
+        self.status.show_message("")
 
     @Slot(str)
     def _on_failure(self, message: str) -> None:
         self.browser.show_error(message)
-        self.show_message(message)
+        self.status.show_message(message)
+        if self.lab is not None and not self.lab.server.running:
+            self.server_banner.show_text("The session server is not running.")
 
     def _update_store_status(self) -> None:
         if not self.lab.server_side:
-            self.status_sessions.setText("Sessions: in the browser's cookie")
+            self.status.show_sessions("Sessions: in the browser's cookie")
             self.inspectors.store_note.setText(
                 "Cookie store: the whole session travels in the browser's signed cookie; the "
                 "server keeps nothing, so there is nothing to list here."
             )
             return
-        count = self.inspectors.session_model.rowCount()
-        self.status_sessions.setText(f"Live sessions: {count}")
+        self.status.show_sessions(f"Live sessions: {self.inspectors.session_model.rowCount()}")
         self.inspectors.store_note.setText(self.lab.state.store.description)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Stop the browser's worker and the server before the window goes."""
-        self.controller.shutdown()
-        self.bridge.disconnect_app()
-        self.lab.close()
+        """Remember the geometry, stop the server and the worker, release the store."""
+        self.settings.geometry = self.saveGeometry()
+        self.settings.sync()
+        lab = self.detach()
+        if lab is not None:
+            lab.close()
         super().closeEvent(event)

@@ -16,6 +16,7 @@ class ServerEventBridge(QObject):
     """
 
     session_event = Signal(object)  # SessionEvent
+    server_failed = Signal(str)  # why the embedded server stopped serving
 
     def __init__(self, app, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -25,6 +26,10 @@ class ServerEventBridge(QObject):
 
     def _receive(self, sender, event: SessionEvent) -> None:
         self.session_event.emit(event)
+
+    def report_server_failure(self, error: BaseException) -> None:
+        """Tell the GUI thread that the server stopped (safe to call from any thread)."""
+        self.server_failed.emit(f"{type(error).__name__}: {error}")
 
     def disconnect_app(self) -> None:
         """Stop listening to the app's signals."""

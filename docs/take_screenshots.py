@@ -1,4 +1,4 @@
-"""Take the README's screenshots from the real app, offscreen: ``uv run python docs/take_screenshots.py``."""
+"""Take the README's screenshots from the real app, offscreen (``docs/take_screenshots.py``)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from desktop.lab import Lab  # noqa: E402
-from desktop.main_window import MainWindow  # noqa: E402
+from desktop.lab import Lab
+from desktop.main_window import MainWindow
 
 HERE = Path(__file__).resolve().parent
 

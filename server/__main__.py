@@ -31,6 +31,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="idle lifetime of a session (default 1800)",
     )
+    parser.add_argument(
+        "--delay",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="make every response wait, to simulate a slow network (default 0)",
+    )
     return parser
 
 
@@ -56,12 +63,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--session-lifetime must be a positive number of seconds")
     if not 0 <= args.port <= 65535:
         parser.error("--port must be between 0 and 65535")
+    if args.delay < 0:
+        parser.error("--delay cannot be negative")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     app = create_app(
         {
             "SESSION_STORE": args.store,
             "DATA_DIR": args.data_dir,
             "SESSION_IDLE_LIFETIME": args.session_lifetime,
+            "RESPONSE_DELAY": args.delay,
         }
     )
     state = lab_state(app)

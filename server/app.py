@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from server import errors, views
+from server import errors, latency, views
 from server.config import DEFAULTS, STORES, default_data_dir, sqlite_path
 from server.records import SessionRecord
 from server.secret_key import load_or_create_secret_key
@@ -49,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     CSRFProtect(app)
     errors.init_app(app)
+    latency.init_app(app)
     app.register_blueprint(views.index_bp)
     app.register_blueprint(views.bp)
     return app

@@ -17,6 +17,8 @@ DEFAULTS = {
     "SESSION_IDLE_LIFETIME": 30 * 60,
     "SESSION_ABSOLUTE_LIFETIME": 8 * 60 * 60,
     "SESSION_PURGE_INTERVAL": 60,
+    # Seconds every response waits: a simulated slow network (server.latency).
+    "RESPONSE_DELAY": 0.0,
     # Django's cookie name, so the tutorial's screenshots and ours agree.
     "SESSION_COOKIE_NAME": "sessionid",
     "SESSION_COOKIE_HTTPONLY": True,

@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh app per test, its test client, a live server and a login helper."""
+"""Shared fixtures: a fresh app per test, its clients and visitors, a live server, a fake clock."""
 
 from __future__ import annotations
 

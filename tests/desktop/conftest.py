@@ -11,6 +11,27 @@ from helpers import page_text
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path_factory):
+    """Keep QSettings (geometry, store, font size) out of the user's real configuration."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path_factory.mktemp("settings")
+    for settings_format in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(settings_format, QSettings.Scope.UserScope, str(folder))
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path):
+    """A LabSettings over an INI file of this test's own."""
+    from PySide6.QtCore import QSettings
+
+    from desktop.settings import LabSettings
+
+    return LabSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
 @pytest.fixture
 def lab(tmp_path):
     """A running lab (app and embedded server) with its own data directory."""
@@ -23,14 +44,76 @@ def lab(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, lab):
+def window(qtbot, lab, settings):
     """The real window against ``lab``, once its start page has loaded."""
     from desktop.main_window import MainWindow
 
-    window = MainWindow(lab)
+    window = MainWindow(lab, settings)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: "Type Anything for User / Password" in page_text(window))
     yield window
     window.close()
 
+
+@pytest.fixture
+def make_cookie_row():
+    """Return a factory of :class:`~desktop.exchange.CookieRow`; keywords override defaults."""
+    from desktop.exchange import CookieRow
+
+    def make(name: str = "sessionid", value: str = "3f9a0000", **fields) -> CookieRow:
+        defaults = {
+            "domain": "127.0.0.1",
+            "path": "/",
+            "expires": None,
+            "http_only": True,
+            "secure": False,
+            "same_site": "Lax",
+        }
+        return CookieRow(name=name, value=value, **{**defaults, **fields})
+
+    return make
+
+
+@pytest.fixture
+def make_exchange():
+    """Return a factory of hand-built :class:`~desktop.exchange.Exchange` hops.
+
+    ``cookie`` becomes the request's ``Cookie`` header, each of ``set_cookies`` a
+    ``Set-Cookie`` header and ``location`` a ``Location`` header; other keywords are fields.
+    """
+    from http import HTTPStatus
+
+    from desktop.exchange import Exchange
+
+    def make(
+        *,
+        cookie: str | None = None,
+        set_cookies: tuple[str, ...] = (),
+        location: str | None = None,
+        status: int = 200,
+        path: str = "/app_sessions/login/",
+        **fields,
+    ) -> Exchange:
+        request_headers = [("User-Agent", "SessionLab/test")]
+        if cookie is not None:
+            request_headers.append(("Cookie", cookie))
+        response_headers = [("Content-Type", "text/html; charset=utf-8")]
+        if location is not None:
+            response_headers.append(("Location", location))
+        response_headers += [("Set-Cookie", header) for header in set_cookies]
+        defaults = {
+            "number": 1,
+            "method": "GET",
+            "url": f"http://127.0.0.1:5000{path}",
+            "request_headers": tuple(request_headers),
+            "response_headers": tuple(response_headers),
+            "request_body": "",
+            "response_body": "",
+            "jar_before": (),
+            "jar_after": (),
+        }
+        reason = HTTPStatus(status).phrase.upper()
+        return Exchange(path=path, status=status, **{"reason": reason, **defaults, **fields})
+
+    return make

@@ -49,8 +49,10 @@ def test_login_secured_page_logout(qtbot, window):
     assert window.inspectors.session_model.current_sid == jar[0].value
     assert window.browser.passwd_edit.text() == ""
 
-    hops = [(e.exchange.method, e.exchange.path, e.exchange.status)
-            for e in window.inspectors.traffic_model.entries()]
+    hops = [
+        (e.exchange.method, e.exchange.path, e.exchange.status)
+        for e in window.inspectors.traffic_model.entries()
+    ]
     assert hops[-3:] == [
         ("GET", "/app_sessions/login/", 200),
         ("POST", "/app_sessions/login/", 302),
@@ -73,7 +75,7 @@ def test_login_secured_page_logout(qtbot, window):
     assert cookie_names(window) == []
     assert session_users(window) == []
     assert "Logout deleted session" in window.inspectors.traffic_model.entries()[-1].sentence
-    assert window.status_sessions.text() == "Live sessions: 0"
+    assert window.status.sessions.text() == "Live sessions: 0"
 
     window.browser.secured_button.click()
     qtbot.waitUntil(lambda: NOT_LOGGED_IN in page_text(window))
@@ -113,14 +115,14 @@ def test_form_errors_show_in_the_window(qtbot, window, userid, passwd, label, me
 def test_a_stopped_server_shows_an_error_and_the_window_stays_usable(qtbot, window, lab):
     lab.stop()
     window.browser.secured_button.click()
-    qtbot.waitUntil(lambda: "Could not reach the session server" in window.status_message.text())
+    qtbot.waitUntil(lambda: "Could not reach the session server" in window.status.message.text())
     assert "could not be loaded" in page_text(window)
-    assert not window.busy_indicator.isVisible()
+    assert not window.status.busy.isVisible()
 
     lab.start()  # same port again, so the window's browser finds it
     log_in(qtbot, window)
     qtbot.waitUntil(lambda: WELCOME in page_text(window))
-    assert window.status_message.text() == ""
+    assert window.status.message.text() == ""
 
 
 def test_session_events_reach_the_store_inspector_live(qtbot, window, lab):
@@ -133,7 +135,7 @@ def test_session_events_reach_the_store_inspector_live(qtbot, window, lab):
         with qtbot.waitSignal(window.bridge.session_event):
             browser_login(other, lab.url, "bob")
     qtbot.waitUntil(lambda: "bob" in session_users(window))
-    assert window.status_sessions.text() == "Live sessions: 2"
+    assert window.status.sessions.text() == "Live sessions: 2"
 
 
 def test_closing_the_window_stops_server_and_workers(qtbot, lab, tmp_path):
@@ -159,8 +161,16 @@ def test_widgets_have_object_and_accessible_names(window):
     from PySide6.QtWidgets import QWidget
 
     for name in (
-        "userid_edit", "passwd_edit", "login_button", "secured_button", "logout_button",
-        "page_view", "address_edit", "cookie_table", "session_table", "traffic_table",
+        "userid_edit",
+        "passwd_edit",
+        "login_button",
+        "secured_button",
+        "logout_button",
+        "page_view",
+        "address_edit",
+        "cookie_table",
+        "session_table",
+        "traffic_table",
         "traffic_detail",
     ):
         widget = window.findChild(QWidget, name)

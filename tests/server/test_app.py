@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import sqlite3
 import stat
@@ -121,6 +123,18 @@ def test_corrupt_database_is_moved_aside_with_a_notice(make_app, app_config):
     visitor = SessionActions(ClientTransport(app))
     visitor.login("alice")
     assert [record.data["userid"] for record in snapshot(app)] == ["alice"]
+
+
+def test_students_can_read_the_sessions_in_the_sqlite_file(new_visitor, app, app_config):
+    for name in ("alice", "bob"):
+        new_visitor().login(name)
+    path = app_config["DATA_DIR"] / "sessions.sqlite3"
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        rows = conn.execute("SELECT id, data, created, last_seen, expires FROM sessions").fetchall()
+    assert sorted(json.loads(data)["userid"] for _, data, *_ in rows) == ["alice", "bob"]
+    assert {sid for sid, *_ in rows} == {record.sid for record in snapshot(app)}
+    for _, _, created, last_seen, expires in rows:
+        assert created <= last_seen < expires  # readable UTC text that sorts by time
 
 
 def test_sessions_survive_a_new_app_over_the_same_data_dir(make_app, app_config):

@@ -1,0 +1,185 @@
+"""Measure start-up: Session Lab's window and server against a bare PySide6 window and Flask app.
+
+Start-up runs from the moment the parent starts a fresh Python process to the moment, inside
+that process, the window is shown and the embedded server is listening (the first pass of the
+Qt event loop after ``show()``). Each variant runs offscreen in a temporary data directory, in
+turns, so drift in the machine's load hits both alike::
+
+    uv run python bench/bench_startup.py --runs 5
+
+- **Session Lab** runs ``desktop.main.main`` itself (what ``main.py`` runs); a timer queued
+  before it reports once the event loop turns, then closes the window, which stops the server.
+- **bare pair** does the same with a plain ``QMainWindow`` and a one-route Flask app served by
+  :class:`server.runner.EmbeddedServer`.
+
+After taking its timestamp, each child checks that the server answers (``GET`` of the login
+path returns 200, with ``requests`` and ``trust_env=False``); that first answer is reported
+apart and is not part of start-up. Both clocks are ``time.monotonic()``, which on Linux is the
+system-wide ``CLOCK_MONOTONIC``, so the parent's and the child's readings compare.
+
+This file is also the child: ``--child real|bare`` runs one start-up and prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOGIN = "/app_sessions/login/"
+TARGET_RATIO = 1.5
+CHILD_TIMEOUT = 60
+VARIANTS = {"real": "Session Lab", "bare": "bare pair"}
+
+
+# --- the child: one start-up, timed from inside ------------------------------------------------
+
+
+def _report_when_shown(app, server_url) -> None:
+    """Queue the report: the first pass of the event loop after ``show()`` takes the time."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMainWindow
+
+    def report() -> None:
+        ready = time.monotonic()
+        window = next(w for w in app.topLevelWidgets() if isinstance(w, QMainWindow))
+        url = server_url(window)
+        result = {"ready": ready, "visible": window.isVisible()}
+        # Not timed: importing requests here would charge the bare pair for the check itself.
+        import requests
+
+        asked = time.monotonic()
+        with requests.Session() as http:
+            http.trust_env = False
+            status = http.get(url + LOGIN, timeout=10).status_code
+        result.update(status=status, first_answer=time.monotonic() - asked)
+        print(json.dumps(result), flush=True)
+        window.close()  # stops the server (Session Lab's closeEvent); the last window quits
+
+    QTimer.singleShot(0, report)
+
+
+def child_real(data_dir: str) -> int:
+    """Run ``main.py``'s code path, reporting once the window is shown and the server listens."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.main import main
+
+    app = QApplication([sys.argv[0]])  # main() takes this instance; the timer needs one first
+    _report_when_shown(app, lambda window: window.lab.url)
+    return main(["--data-dir", data_dir])
+
+
+def _load_runner():
+    """Load ``server/runner.py`` on its own: the same server class, without Session Lab.
+
+    ``import server.runner`` would run ``server/__init__.py``, which imports the whole app
+    (Flask-WTF, WTForms, sqlite3, the views), and charge the bare pair for it.
+    """
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bare_runner", ROOT / "server" / "runner.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def child_bare(data_dir: str) -> int:
+    """Start a plain QMainWindow and a one-route Flask app served the same way; report as above."""
+    from flask import Flask
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication([sys.argv[0]])
+    flask_app = Flask(__name__)
+    flask_app.add_url_rule(LOGIN, "login", lambda: "<p>Type Anything for User / Password</p>")
+    server = _load_runner().EmbeddedServer(flask_app)
+    server.start()
+    _report_when_shown(app, lambda window: server.url)
+    window = QMainWindow()
+    window.setWindowTitle("bare")
+    window.resize(1440, 900)
+    window.show()
+    code = app.exec()
+    server.stop()
+    return code
+
+
+# --- the parent: fresh processes, alternately --------------------------------------------------
+
+
+def run_once(variant: str) -> dict:
+    """Start one child in a fresh temp data dir; return its report plus start-up seconds."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    with tempfile.TemporaryDirectory(prefix="session-lab-startup-") as data_dir:
+        command = [sys.executable, str(Path(__file__).resolve()), "--child", variant]
+        command += ["--data-dir", data_dir]
+        began = time.monotonic()
+        done = subprocess.run(
+            command, env=env, cwd=data_dir, capture_output=True, text=True, timeout=CHILD_TIMEOUT
+        )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(
+            f"{VARIANTS[variant]} child failed (exit {done.returncode}):\n{done.stderr[-2000:]}"
+        )
+    report = json.loads(lines[-1])
+    if report["status"] != 200 or not report["visible"]:
+        raise RuntimeError(f"{VARIANTS[variant]} was not ready: {report}")
+    report["startup"] = report["ready"] - began
+    return report
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.0f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure both variants, in turns, and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per variant (default 5)")
+    parser.add_argument(
+        "--warm-up", type=int, default=1, help="untimed runs per variant first (default 1)"
+    )
+    parser.add_argument("--child", choices=VARIANTS, help=argparse.SUPPRESS)
+    parser.add_argument("--data-dir", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return (child_real if args.child == "real" else child_bare)(args.data_dir)
+    if args.runs < 1 or args.warm_up < 0:
+        parser.error("--runs must be at least 1 and --warm-up at least 0")
+
+    for _ in range(args.warm_up):  # fill the OS file cache and write .pyc files
+        for variant in VARIANTS:
+            run_once(variant)
+    reports: dict[str, list[dict]] = {variant: [] for variant in VARIANTS}
+    for _ in range(args.runs):
+        for variant in VARIANTS:
+            reports[variant].append(run_once(variant))
+
+    print(f"start-up, process start to window shown with server listening; {args.runs} runs each")
+    print(f"{'variant':<14}{'median ms':>10}{'min ms':>8}{'max ms':>8}{'1st answer ms':>15}")
+    medians = {}
+    for variant, name in VARIANTS.items():
+        startups = [r["startup"] for r in reports[variant]]
+        answers = [r["first_answer"] for r in reports[variant]]
+        medians[variant] = statistics.median(startups)
+        print(
+            f"{name:<14}{_ms(medians[variant]):>10}{_ms(min(startups))}{_ms(max(startups))}"
+            f"{_ms(statistics.median(answers)):>15}"
+        )
+    ratio = medians["real"] / medians["bare"]
+    verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
+    print(f"ratio Session Lab / bare pair (medians): {ratio:.2f}x, {verdict} the target")
+    print(f"(target: at most {TARGET_RATIO}x; '1st answer' is the check's GET, not in start-up)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

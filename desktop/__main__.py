@@ -1,0 +1,7 @@
+"""``python -m desktop`` starts Session Lab, as ``main.py`` and ``session-lab`` do."""
+
+import sys
+
+from desktop.main import main
+
+sys.exit(main())

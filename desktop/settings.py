@@ -1,0 +1,56 @@
+"""What Session Lab remembers between launches (QSettings): geometry, store, font size."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from server.config import STORES
+
+DEFAULT_STORE = "sqlite"
+
+
+class LabSettings:
+    """Typed access to the app's QSettings; tests pass their own QSettings file."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._settings = settings if settings is not None else QSettings()
+
+    @property
+    def store(self) -> str:
+        """The session store chosen last time."""
+        value = self._settings.value("server/store", DEFAULT_STORE)
+        return value if value in STORES else DEFAULT_STORE
+
+    @store.setter
+    def store(self, value: str) -> None:
+        self._settings.setValue("server/store", value)
+
+    @property
+    def font_size(self) -> int:
+        """The presenter font size in points; 0 for the system's size."""
+        try:
+            return max(0, int(self._settings.value("view/font_size", 0)))
+        except (TypeError, ValueError):
+            return 0
+
+    @font_size.setter
+    def font_size(self, points: int) -> None:
+        self._settings.setValue("view/font_size", int(points))
+
+    @property
+    def geometry(self) -> QByteArray | None:
+        """The window geometry saved last time, if any."""
+        value = self._settings.value("window/geometry")
+        return value if isinstance(value, QByteArray) else None
+
+    @geometry.setter
+    def geometry(self, value: QByteArray) -> None:
+        self._settings.setValue("window/geometry", value)
+
+    def clear(self) -> None:
+        """Forget everything."""
+        self._settings.clear()
+
+    def sync(self) -> None:
+        """Write pending changes to disk."""
+        self._settings.sync()

@@ -1,0 +1,56 @@
+"""Build and run the app once the command line is parsed: settings, server, window, hooks."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop.crash_reporter import CrashReporter
+from desktop.lab import Lab
+from desktop.launcher import icon_path
+from desktop.main_window import MainWindow
+from desktop.quit_signals import QuitOnSignals
+from desktop.settings import LabSettings
+from server.runner import ServerStartError
+
+log = logging.getLogger(__name__)
+
+
+def run_app(app: QApplication, args: argparse.Namespace, log_path: Path) -> int:
+    """Start the lab and the window; return the exit code when the window closes."""
+    app.setWindowIcon(QIcon(str(icon_path())))
+    settings = LabSettings()
+    store = args.store or settings.store
+    settings.store = store
+    reporter = CrashReporter(log_path)
+    reporter.install()
+    try:
+        lab = Lab(
+            store=store,
+            data_dir=args.data_dir,
+            port=args.port,
+            extra_config={"RESPONSE_DELAY": args.delay},
+        )
+        lab.start()
+    except (OSError, ServerStartError) as error:
+        log.exception("the session server could not start")
+        QMessageBox.critical(
+            None,
+            "Session Lab",
+            f"The session server could not start: {error}\n\nThe log is at {log_path}.",
+        )
+        reporter.uninstall()
+        return 1
+    window = MainWindow(lab, settings)
+    quitter = QuitOnSignals(window.close)
+    log.info("Session Lab %s serving %s (%s store)", app.applicationVersion(), lab.url, store)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        quitter.close()
+        reporter.uninstall()
