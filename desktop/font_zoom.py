@@ -15,9 +15,15 @@ class FontZoom(QObject):
 
     size_changed = Signal(int)  # points; 0 means the system's size
 
+    #: The application font's size before any zoom; read once, since zooming changes it.
+    _system_points: int = 0
+
     def __init__(self, points: int = 0, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._system_points = QApplication.font().pointSize()
+        if not FontZoom._system_points:
+            FontZoom._system_points = (
+                QApplication.font().pointSize() if QApplication.font().pointSize() > 0 else 10
+            )
         self.points = 0
         self.larger = QAction("&Larger text", self, shortcut=QKeySequence.StandardKey.ZoomIn)
         self.smaller = QAction("&Smaller text", self, shortcut=QKeySequence.StandardKey.ZoomOut)

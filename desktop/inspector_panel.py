@@ -32,9 +32,15 @@ def _table(model, object_name: str, accessible: str) -> QTableView:
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)
     view.horizontalHeader().setStretchLastSection(True)
-    # Fit the columns to what they hold whenever rows come or go; users may still drag them.
+
+    def fit_columns() -> None:
+        # Fit every column but the last, which stretches; users may still drag them.
+        for column in range(model.columnCount() - 1):
+            view.resizeColumnToContents(column)
+
+    # Fit the columns to what they hold whenever rows come or go.
     for signal in (model.rowsInserted, model.modelReset):
-        signal.connect(view.resizeColumnsToContents)
+        signal.connect(fit_columns)
     return view
 
 

@@ -49,7 +49,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def ensure_standard_streams() -> None:
-    """Give ``pythonw`` and windowed builds harmless streams where ``sys.std*`` is None."""
+    """Give ``pythonw`` and windowed builds harmless streams where ``sys.std*`` is None.
+
+    Descriptors 0-2 are pointed at the null device first when closed: otherwise the next file
+    opened (the session database, say) would get number 2 and receive Qt's warnings.
+    """
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
     for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115

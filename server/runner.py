@@ -28,6 +28,10 @@ class ServerStartError(RuntimeError):
     """The server could not listen (the port is taken, say)."""
 
 
+class ServerSocketLost(RuntimeError):
+    """The listening socket was closed while the server was serving."""
+
+
 class _LoggingRequestHandler(WSGIRequestHandler):
     """Sends werkzeug's access log to :mod:`logging`; answers a client's mistake with a 4xx."""
 
@@ -49,6 +53,13 @@ class _TrackingServer(ThreadedWSGIServer):
         super().__init__(*args, **kwargs)
         self._lock = threading.Lock()
         self._handlers: dict[threading.Thread, socket.socket] = {}
+
+    def service_actions(self) -> None:
+        # A listening socket closed under us makes select() report it ready forever and accept()
+        # fail quietly: stop serving and report it instead of spinning.
+        if self.socket.fileno() < 0:
+            raise ServerSocketLost("the server's listening socket was closed")
+        super().service_actions()
 
     def process_request(self, request, client_address) -> None:
         thread = threading.Thread(
@@ -140,6 +151,12 @@ class EmbeddedServer:
             )
             self._thread.start()
             return self.url
+
+    @property
+    def listening_socket(self) -> socket.socket | None:
+        """The socket that accepts connections while serving, else None."""
+        server = self._server
+        return server.socket if server is not None else None
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until serving ends or ``timeout`` passes; return whether it is still running."""

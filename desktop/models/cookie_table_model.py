@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 from PySide6.QtCore import Qt, QTimer
@@ -68,7 +69,7 @@ class CookieTableModel(PlainTableModel):
         self.beginResetModel()
         self._items = rows
         self.endResetModel()
-        self._timer.start(int(HIGHLIGHT_SECONDS * 1000))
+        self._schedule_fade()
 
     def is_highlighted(self, row: int, column: int) -> bool:
         """Tell whether a cell is highlighted as just changed."""
@@ -80,8 +81,14 @@ class CookieTableModel(PlainTableModel):
         self._changed = {k: t for k, t in self._changed.items() if t > now}
         for column in range(len(self.COLUMNS)):
             self.emit_column_changed(column, [Qt.ItemDataRole.BackgroundRole])
+        self._schedule_fade()
+
+    def _schedule_fade(self) -> None:
+        # Wake when the next highlight ends, not a whole period later: a coarse timer may fire
+        # a little early, and restarting it for a full period kept cells yellow twice as long.
         if self._changed:
-            self._timer.start(int(HIGHLIGHT_SECONDS * 1000))
+            remaining = min(self._changed.values()) - time.monotonic()
+            self._timer.start(max(0, math.ceil(remaining * 1000)))
 
     def cells(self, item: CookieRow) -> tuple[str, ...]:
         """Return the developer-tools columns of one cookie."""

@@ -113,7 +113,8 @@ def make_exchange():
             "jar_before": (),
             "jar_after": (),
         }
-        reason = HTTPStatus(status).phrase.upper()
-        return Exchange(path=path, status=status, **{"reason": reason, **defaults, **fields})
+        if "reason" not in fields:
+            defaults["reason"] = HTTPStatus(status).phrase.upper()
+        return Exchange(path=path, status=status, **{**defaults, **fields})
 
     return make
