@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import threading
 import time
 
@@ -146,3 +148,24 @@ def slow_route(app):
     for thread in threading.enumerate():  # let a released handler finish before the app closes
         if thread.name.startswith("session-server-request"):
             thread.join(5)
+
+
+@pytest.fixture
+def read_only_dir(tmp_path):
+    """A directory nobody can write to: a read-only mount as root, else mode 0555."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    if os.geteuid() == 0:
+        mounted = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(folder)],
+            capture_output=True,
+            check=False,
+        )
+        if mounted.returncode != 0:
+            pytest.skip(f"root cannot mount a read-only tmpfs here: {mounted.stderr.decode()}")
+        yield folder
+        subprocess.run(["umount", str(folder)], check=True)
+        return
+    folder.chmod(0o555)
+    yield folder
+    folder.chmod(0o755)

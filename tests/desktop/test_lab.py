@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
 import subprocess
 import sys
@@ -20,27 +19,6 @@ def busy_port():
     """A loopback port some other program is listening on."""
     with socket.create_server(("127.0.0.1", 0)) as holder:
         yield holder.getsockname()[1]
-
-
-@pytest.fixture
-def read_only_dir(tmp_path):
-    """A directory nobody can write to: a read-only mount as root, else mode 0555."""
-    folder = tmp_path / "read-only"
-    folder.mkdir()
-    if os.geteuid() == 0:
-        mounted = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(folder)],
-            capture_output=True,
-            check=False,
-        )
-        if mounted.returncode != 0:
-            pytest.skip(f"root cannot mount a read-only tmpfs here: {mounted.stderr.decode()}")
-        yield folder
-        subprocess.run(["umount", str(folder)], check=True)
-        return
-    folder.chmod(0o555)
-    yield folder
-    folder.chmod(0o755)
 
 
 def get(url: str) -> requests.Response:

@@ -91,12 +91,9 @@ def assert_memory_fallback(app, reason: str) -> None:
     assert "Welcome USER: alice !" in visitor.secured_page().text
 
 
-def test_read_only_data_dir_falls_back_to_memory(make_app, tmp_path):
-    data_dir = tmp_path / "read-only"
-    data_dir.mkdir(mode=0o500)
-    if os.access(data_dir, os.W_OK):
-        pytest.skip("this user can write anywhere (root), so no directory is read-only")
-    assert_memory_fallback(make_app({"DATA_DIR": data_dir}), "Permission denied")
+def test_read_only_data_dir_falls_back_to_memory(make_app, read_only_dir):
+    reason = "Read-only file system" if os.geteuid() == 0 else "Permission denied"
+    assert_memory_fallback(make_app({"DATA_DIR": read_only_dir}), reason)
 
 
 def test_unusable_data_dir_falls_back_to_memory(make_app, tmp_path):
