@@ -32,6 +32,8 @@ def icon_path() -> Path:
 
 def launch_command() -> list[str]:
     """Return the command that starts the app without a terminal, from any directory."""
+    if getattr(sys, "frozen", False):  # a packaged build: the executable is the app
+        return [sys.executable]
     script = Path(sys.executable).with_name(APP_ID)
     if script.exists():
         return [str(script)]

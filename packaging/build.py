@@ -1,6 +1,6 @@
 """Build the one-folder Session Lab app with PyInstaller, then smoke-test it without Python.
 
-    uv run --with 'pyinstaller>=6.10' python packaging/build.py
+    uv run --group package python packaging/build.py
 
 The app lands in ``dist/session-lab/`` (executable ``session-lab``). The smoke test starts it
 offscreen with an environment stripped of everything Python (PATH of the system only, a fresh
@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             import PyInstaller  # noqa: F401
         except ImportError:
-            parser.error("no PyInstaller: uv run --with 'pyinstaller>=6.10' python " + __file__)
+            parser.error("no PyInstaller: uv run --group package python " + __file__)
         started = time.monotonic()
         build(args.dist, args.work)
         print(f"built {app_dir} in {time.monotonic() - started:.0f} s")

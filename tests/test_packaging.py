@@ -34,7 +34,7 @@ def build_command() -> list[str]:
     uv = shutil.which("uv")
     if uv is None:
         pytest.fail(f"needs PyInstaller in this environment, or uv to add it ({PYINSTALLER})")
-    return [uv, "run", "--with", PYINSTALLER, "python", str(BUILD_SCRIPT)]
+    return [uv, "run", "--group", "package", "python", str(BUILD_SCRIPT)]
 
 
 def test_build_makes_an_app_that_starts_without_python(tmp_path):
