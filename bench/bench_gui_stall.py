@@ -1,13 +1,13 @@
 """Measure the largest stall of the GUI event loop while the window runs login/logout cycles.
 
-In one process, offscreen: the real :class:`~desktop.main_window.MainWindow` against a real
-:class:`~desktop.lab.Lab` (SQLite store, temporary data directory, 127.0.0.1). A cycle goes
-through the window's own widgets, as a user would: type a user name and a password, click
-Submit, wait for the welcome page; click Log out, wait for the goodbye page. Waiting spins the
-Qt event loop until the page view shows the expected text (bounded by a timeout).
+In one process, offscreen: the real ``MainWindow`` against a real ``Lab`` (SQLite store, a
+temporary data directory, 127.0.0.1). A cycle goes through the window's own widgets, found by
+their object names, as a user would: type a user name and a password, click Submit, wait for
+the welcome page; click Log out, wait for the goodbye page. Each wait runs a ``QEventLoop``
+until the page view shows the expected text, or fails after a timeout.
 
 Meanwhile a 5 ms ``QTimer`` on the GUI thread notes ``time.perf_counter()`` at every tick. A tick
-can only run when the event loop is free, so the longest gap between two ticks, less the 5 ms
+runs only when the event loop is free, so the longest gap between two ticks, less the 5 ms
 interval, is the longest the window was frozen::
 
     uv run python bench/bench_gui_stall.py --cycles 50
@@ -21,33 +21,30 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QTextBrowser
+from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QTableView, QTextBrowser
 
 from desktop.lab import Lab
 from desktop.main_window import MainWindow
 
 INTERVAL_MS = 5
 TARGET_STALL_MS = 50
-PAGE_TIMEOUT = 15.0
+PAGE_TIMEOUT_MS = 15_000
 PASSWORD = "secret"
 
 
-@dataclass
 class StallMeter:
-    """Notes the time of every tick of a fast timer on the GUI thread, and what was going on."""
+    """Notes the time of every tick of a fast timer on the GUI thread, and each cycle's start."""
 
-    interval_ms: int = INTERVAL_MS
-    ticks: list[float] = field(default_factory=list)
-    phases: list[tuple[float, str]] = field(default_factory=list)  # (since, label)
-
-    def __post_init__(self) -> None:
+    def __init__(self, interval_ms: int = INTERVAL_MS) -> None:
+        self.interval = interval_ms / 1000
+        self.ticks: list[float] = []
+        self.cycle_starts: list[float] = []
         self.timer = QTimer()
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.setInterval(self.interval_ms)
+        self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
 
     def start(self) -> None:
@@ -60,31 +57,42 @@ class StallMeter:
         self.timer.stop()
         self.ticks.append(time.perf_counter())
 
-    def phase(self, label: str) -> None:
-        """Say what the driver is about to do, to tell later where the largest gap fell."""
-        self.phases.append((time.perf_counter(), label))
+    def gaps(self, since: float = 0.0, until: float = float("inf")) -> list[float]:
+        """Return the seconds between consecutive ticks, for gaps ending in [since, until)."""
+        pairs = zip(self.ticks, self.ticks[1:], strict=False)
+        return [end - start for start, end in pairs if since <= end < until]
 
-    def gaps(self) -> list[float]:
-        """Return the seconds between consecutive ticks."""
-        return [b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
+    def stall(self, gaps: list[float]) -> float:
+        """Return the longest of ``gaps`` less the timer's interval, in seconds."""
+        return max(0.0, max(gaps, default=0.0) - self.interval)
 
-    def phase_at(self, moment: float) -> str:
-        """Return the label of the phase running at ``moment``."""
-        return next((label for since, label in reversed(self.phases) if since <= moment), "")
+    def cycle_at(self, moment: float) -> int:
+        """Return the number of the cycle running at ``moment`` (from 1)."""
+        return sum(start <= moment for start in self.cycle_starts)
 
 
-def wait_for_text(view: QTextBrowser, text: str, timeout: float = PAGE_TIMEOUT) -> None:
-    """Spin the event loop until ``view`` shows ``text``; raise TimeoutError after ``timeout``.
+def wait_for_text(view: QTextBrowser, text: str, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
+    """Run the event loop until ``view`` shows ``text``; raise TimeoutError after ``timeout_ms``."""
+    if text in view.toPlainText():
+        return
+    loop = QEventLoop()
+    deadline = QTimer(singleShot=True, interval=timeout_ms)
+    deadline.timeout.connect(loop.quit)
 
-    Each pass blocks until an event arrives; the meter's timer brings one every 5 ms, so the
-    loop never sleeps past its deadline.
-    """
-    deadline = time.perf_counter() + timeout
-    while text not in view.toPlainText():
-        if time.perf_counter() > deadline:
-            shown = view.toPlainText()[:200]
-            raise TimeoutError(f"the page never showed {text!r}; it shows {shown!r}")
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+    def check() -> None:
+        if text in view.toPlainText():
+            loop.quit()
+
+    view.textChanged.connect(check)
+    deadline.start()
+    try:
+        loop.exec()
+    finally:
+        deadline.stop()
+        view.textChanged.disconnect(check)
+    if text not in view.toPlainText():
+        shown = view.toPlainText()[:200]
+        raise TimeoutError(f"the page never showed {text!r}; it shows {shown!r}")
 
 
 def run_cycles(window: MainWindow, meter: StallMeter, cycles: int) -> None:
@@ -96,12 +104,11 @@ def run_cycles(window: MainWindow, meter: StallMeter, cycles: int) -> None:
     page_view = window.findChild(QTextBrowser, "page_view")
     for cycle in range(1, cycles + 1):
         userid = f"user{cycle}"  # a new name each time: an old page cannot pass for a new one
-        meter.phase(f"cycle {cycle}, login")
+        meter.cycle_starts.append(time.perf_counter())
         userid_edit.setText(userid)
         passwd_edit.setText(PASSWORD)
         login_button.click()
         wait_for_text(page_view, f"Welcome USER: {userid} !")
-        meter.phase(f"cycle {cycle}, logout")
         logout_button.click()
         wait_for_text(page_view, f"Successfully {userid} Logged out !")
 
@@ -112,39 +119,36 @@ def _ms(seconds: float) -> str:
 
 def report(meter: StallMeter, cycles: int, seconds: float, exchanges: int) -> bool:
     """Print the figures; return whether the largest stall is within the target."""
-    ticks, gaps = meter.ticks, meter.gaps()
-    interval = meter.interval_ms / 1000
+    gaps = meter.gaps()
     worst = max(range(len(gaps)), key=gaps.__getitem__)
-    stall = max(0.0, gaps[worst] - interval)
+    stall = meter.stall(gaps)
     centiles = statistics.quantiles(gaps, n=100, method="inclusive")
-    over = sum(gap - interval > TARGET_STALL_MS / 1000 for gap in gaps)
-    # The largest stall of each tenth of the run: does the window slow down as history grows?
-    tenths = []
-    for part in range(10):
-        first, last = cycles * part // 10 + 1, cycles * (part + 1) // 10
-        spans = [since for since, label in meter.phases if label == f"cycle {first}, login"]
-        ends = [since for since, label in meter.phases if label == f"cycle {last + 1}, login"]
-        if first > last or not spans:
-            continue
-        end = ends[0] if ends else ticks[-1]
-        inside = [b - a for a, b in zip(ticks, ticks[1:], strict=False) if spans[0] < b <= end]
-        tenths.append(f"{max(0.0, max(inside, default=0.0) - interval) * 1000:.0f}")
+    over = sum(gap - meter.interval > TARGET_STALL_MS / 1000 for gap in gaps)
+    # The largest stall in each tenth of the run: does the window slow down as history grows?
+    bounds = [*meter.cycle_starts, float("inf")]
+    tenths = [
+        meter.stall(meter.gaps(bounds[cycles * k // 10], bounds[cycles * (k + 1) // 10]))
+        for k in range(10)
+        if cycles * k // 10 < cycles * (k + 1) // 10
+    ]
 
-    print(f"GUI event loop during {cycles} login/logout cycles ({meter.interval_ms} ms ticker)")
-    print(f"  total time         {seconds:.2f} s ({seconds / cycles * 1000:.0f} ms per cycle)")
-    print(f"  exchanges shown    {exchanges} in the HTTP timeline")
-    print(
-        f"  ticks              {len(ticks) - 2} (a free loop would tick {seconds / interval:.0f})"
-    )
-    print(f"  tick gap p50       {_ms(centiles[49])}")
-    print(f"  tick gap p99       {_ms(centiles[98])}")
-    print(f"  largest gap        {_ms(gaps[worst])} (during {meter.phase_at(ticks[worst])})")
-    print(f"  largest stall      {_ms(stall)} (largest gap less the {meter.interval_ms} ms tick)")
-    print(f"  stalls over {TARGET_STALL_MS} ms  {over}")
-    print(f"  largest stall by tenth of the run, ms: {', '.join(tenths)}")
+    first_cycle = meter.cycle_at(meter.ticks[worst])
+    rows = [
+        ("total time", f"{seconds:.2f} s ({seconds / cycles * 1000:.0f} ms per cycle)"),
+        ("HTTP timeline rows", f"{exchanges}"),
+        ("ticks", f"{len(gaps) - 1} (a free loop: about {seconds / meter.interval:.0f})"),
+        ("tick gap p50", _ms(centiles[49])),
+        ("tick gap p99", _ms(centiles[98])),
+        ("largest gap", f"{_ms(gaps[worst])} (begun in cycle {first_cycle})"),
+        ("largest stall", f"{_ms(stall)} (largest gap less the {INTERVAL_MS} ms interval)"),
+        (f"stalls over {TARGET_STALL_MS} ms", f"{over}"),
+        ("largest stall by tenth of the run", ", ".join(f"{s * 1000:.0f}" for s in tenths) + " ms"),
+    ]
+    print(f"GUI event loop during {cycles} login/logout cycles ({INTERVAL_MS} ms ticker)")
+    for label, value in rows:
+        print(f"  {label:<35}{value}")
     meets = stall * 1000 <= TARGET_STALL_MS
-    verdict = "meets" if meets else "MISSES"
-    print(f"no stall over {TARGET_STALL_MS} ms: {verdict} the target")
+    print(f"no stall over {TARGET_STALL_MS} ms: {'meets' if meets else 'MISSES'} the target")
     return meets
 
 
@@ -156,13 +160,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.cycles < 1:
         parser.error("--cycles must be at least 1")
 
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # read when QApplication starts
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    with tempfile.TemporaryDirectory(prefix="session-lab-stall-") as data_dir:
-        lab = Lab(store="sqlite", data_dir=Path(data_dir))
+    with tempfile.TemporaryDirectory(prefix="session-lab-stall-") as tmp:
+        # Read when QApplication and QSettings start: no screen, and not the user's settings.
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        os.environ["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")
+        app = QApplication.instance() or QApplication([sys.argv[0]])
+        lab = Lab(store="sqlite", data_dir=Path(tmp) / "data")
         lab.start()
-        window = MainWindow(lab)
         try:
+            window = MainWindow(lab)
             window.show()
             wait_for_text(window.findChild(QTextBrowser, "page_view"), "Type Anything for User")
             meter = StallMeter()
@@ -171,13 +177,14 @@ def main(argv: list[str] | None = None) -> int:
             run_cycles(window, meter, args.cycles)
             seconds = time.perf_counter() - began
             meter.stop()
-        finally:
+            exchanges = window.findChild(QTableView, "traffic_table").model().rowCount()
             window.close()  # stops the browser's worker and the server
-            lab.close()  # already done by the window unless it failed before showing
-        exchanges = window.inspectors.traffic_model.rowCount()
-        print(f"server stopped: {'yes' if not lab.server.running else 'NO'}")
+            stopped = not lab.server.running
+        finally:
+            lab.close()  # in case the window failed; closing twice is harmless
+        print(f"server stopped with the window: {'yes' if stopped else 'NO'}")
+        app.processEvents()  # let deleteLater() run before the temporary directory goes
     report(meter, args.cycles, seconds, exchanges)
-    del app
     return 0
 
 

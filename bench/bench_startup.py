@@ -2,15 +2,17 @@
 
 Start-up runs from the moment the parent starts a fresh Python process to the moment, inside
 that process, the window is shown and the embedded server is listening (the first pass of the
-Qt event loop after ``show()``). Each variant runs offscreen in a temporary data directory, in
-turns, so drift in the machine's load hits both alike::
+Qt event loop after ``show()``). Each run is a new process, offscreen, with a fresh temporary
+data directory and fresh user directories (settings, logs); the variants take turns, so drift
+in the machine's load hits both alike::
 
     uv run python bench/bench_startup.py --runs 5
 
-- **Session Lab** runs ``desktop.main.main`` itself (what ``main.py`` runs); a timer queued
-  before it reports once the event loop turns, then closes the window, which stops the server.
+- **Session Lab** runs ``desktop.main.main`` itself, which is what ``main.py`` runs; a timer
+  queued before it reports once the event loop turns, then closes the window, which stops the
+  server.
 - **bare pair** does the same with a plain ``QMainWindow`` and a one-route Flask app served by
-  :class:`server.runner.EmbeddedServer`.
+  the same ``EmbeddedServer`` (``server/runner.py``, loaded without the rest of Session Lab).
 
 After taking its timestamp, each child checks that the server answers (``GET`` of the login
 path returns 200, with ``requests`` and ``trust_env=False``); that first answer is reported
@@ -49,18 +51,21 @@ def _report_when_shown(app, server_url) -> None:
 
     def report() -> None:
         ready = time.monotonic()
-        window = next(w for w in app.topLevelWidgets() if isinstance(w, QMainWindow))
-        url = server_url(window)
-        result = {"ready": ready, "visible": window.isVisible()}
-        # Not timed: importing requests here would charge the bare pair for the check itself.
+        window = next((w for w in app.topLevelWidgets() if isinstance(w, QMainWindow)), None)
+        if window is None or not window.isVisible():  # an error dialog instead of the window
+            print(json.dumps({"error": "no main window was shown"}), flush=True)
+            app.closeAllWindows()
+            app.exit(1)
+            return
+        # Not timed: importing requests here must not charge the bare pair for the check.
         import requests
 
         asked = time.monotonic()
         with requests.Session() as http:
             http.trust_env = False
-            status = http.get(url + LOGIN, timeout=10).status_code
-        result.update(status=status, first_answer=time.monotonic() - asked)
-        print(json.dumps(result), flush=True)
+            status = http.get(server_url(window) + LOGIN, timeout=10).status_code
+        answered = time.monotonic() - asked
+        print(json.dumps({"ready": ready, "status": status, "first_answer": answered}), flush=True)
         window.close()  # stops the server (Session Lab's closeEvent); the last window quits
 
     QTimer.singleShot(0, report)
@@ -111,27 +116,30 @@ def child_bare(data_dir: str) -> int:
     return code
 
 
-# --- the parent: fresh processes, alternately --------------------------------------------------
+# --- the parent: fresh processes, in turns -----------------------------------------------------
 
 
 def run_once(variant: str) -> dict:
-    """Start one child in a fresh temp data dir; return its report plus start-up seconds."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
-    with tempfile.TemporaryDirectory(prefix="session-lab-startup-") as data_dir:
+    """Start one child in fresh temporary directories; return its report with ``startup`` added."""
+    with tempfile.TemporaryDirectory(prefix="session-lab-startup-") as tmp:
+        # Settings and logs go to the temporary home, not the user's: each run is a first run.
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+        for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+            env[name] = str(Path(tmp) / name.lower())
+        data_dir = Path(tmp) / "data"
         command = [sys.executable, str(Path(__file__).resolve()), "--child", variant]
-        command += ["--data-dir", data_dir]
+        command += ["--data-dir", str(data_dir)]
         began = time.monotonic()
         done = subprocess.run(
-            command, env=env, cwd=data_dir, capture_output=True, text=True, timeout=CHILD_TIMEOUT
+            command, env=env, cwd=tmp, capture_output=True, text=True, timeout=CHILD_TIMEOUT
         )
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    if done.returncode != 0 or not lines:
+    report = json.loads(lines[-1]) if lines else {}
+    if done.returncode != 0 or "ready" not in report or report["status"] != 200:
         raise RuntimeError(
-            f"{VARIANTS[variant]} child failed (exit {done.returncode}):\n{done.stderr[-2000:]}"
+            f"{VARIANTS[variant]} did not start (exit {done.returncode}, report {report}):\n"
+            f"{done.stderr[-2000:]}"
         )
-    report = json.loads(lines[-1])
-    if report["status"] != 200 or not report["visible"]:
-        raise RuntimeError(f"{VARIANTS[variant]} was not ready: {report}")
     report["startup"] = report["ready"] - began
     return report
 
@@ -176,8 +184,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     ratio = medians["real"] / medians["bare"]
     verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
-    print(f"ratio Session Lab / bare pair (medians): {ratio:.2f}x, {verdict} the target")
-    print(f"(target: at most {TARGET_RATIO}x; '1st answer' is the check's GET, not in start-up)")
+    print(f"Session Lab / bare pair (medians): {ratio:.2f}x")
+    print(f"start-up within {TARGET_RATIO}x of the bare pair: {verdict} the target")
+    print("('1st answer' is the readiness check's GET, after the timestamp: not in start-up)")
     return 0
 
 

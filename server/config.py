@@ -17,6 +17,9 @@ DEFAULTS = {
     "SESSION_IDLE_LIFETIME": 30 * 60,
     "SESSION_ABSOLUTE_LIFETIME": 8 * 60 * 60,
     "SESSION_PURGE_INTERVAL": 60,
+    # Give the session a new id at login (the fixation defence). The desktop lab can turn it off
+    # to demonstrate the attack; the standalone server offers no way to.
+    "SESSION_ROTATE_ON_LOGIN": True,
     # Seconds every response waits: a simulated slow network (server.latency).
     "RESPONSE_DELAY": 0.0,
     # Django's cookie name, so the tutorial's screenshots and ours agree.

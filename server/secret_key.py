@@ -27,3 +27,19 @@ def load_or_create_secret_key(data_dir: Path) -> str:
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(key + "\n")
     return key
+
+
+def replace_secret_key(data_dir: Path | None) -> str:
+    """Make a new key, store it in ``data_dir`` (when given) and return it.
+
+    Everything signed with the old key (cookie sessions, CSRF tokens) stops being accepted.
+    """
+    key = secrets.token_hex(32)
+    if data_dir is not None:
+        path = Path(data_dir) / KEY_FILE_NAME
+        staging = path.with_name(KEY_FILE_NAME + ".new")
+        fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(key + "\n")
+        staging.replace(path)
+    return key

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from server.forms import LoginForm
 from server.session_interface import end_session, rotate_session
@@ -24,7 +33,9 @@ def login():
     """Show the form; on a valid POST store ``userid`` in a fresh session and redirect."""
     form = LoginForm()
     if form.validate_on_submit():
-        rotate_session(session)
+        # Off only in the lab's "vulnerable server" demonstration of session fixation.
+        if current_app.config["SESSION_ROTATE_ON_LOGIN"]:
+            rotate_session(session)
         session[SESSION_KEY] = form.userid.data
         return redirect(url_for(".secured_page"))
     # The tutorial's view returned nothing here and crashed; show the errors instead.

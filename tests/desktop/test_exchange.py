@@ -101,7 +101,9 @@ def test_jar_rows_are_sorted_by_domain_path_and_name():
     ],
 )
 def test_jar_changes(make_cookie_row, before, after, expected):
-    snapshot = lambda values: tuple(make_cookie_row(n, v) for n, v in values.items())  # noqa: E731
+    def snapshot(values: dict[str, str]):
+        return tuple(make_cookie_row(name, value) for name, value in values.items())
+
     assert jar_changes(snapshot(before), snapshot(after)) == expected
 
 
