@@ -1,23 +1,24 @@
-"""One lab browser: its HTTP client, run in order on a worker thread of its own."""
+"""One lab browser's HTTP client, run in order on a worker thread of its own."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from desktop.client_job import Action, ClientJob
-from desktop.http_client import BrowserClient
+from desktop.http_client import BrowserClient, PageResult
 
 
 class BrowserController(QObject):
     """Queues the browser's actions on a one-thread pool; the GUI thread never waits on HTTP.
 
     A ``requests.Session`` must not be used by two threads at once, so every action of one
-    client runs on the same single-thread pool, in the order it was asked for.
+    client, cookie edits included, runs on the same single-thread pool, in the order asked.
     """
 
     busy_changed = Signal(bool)
     exchange_finished = Signal(object)  # Exchange
     page_loaded = Signal(object)  # PageResult
+    jar_changed = Signal(object)  # tuple[CookieRow, ...] after a cookie edit
     request_failed = Signal(str)
 
     def __init__(self, base_url: str, parent: QObject | None = None) -> None:
@@ -48,11 +49,36 @@ class BrowserController(QObject):
         """Open the logout page."""
         self._submit(self.client.logout)
 
+    def open_and_submit_form(self, url: str) -> None:
+        """Open a page (another site's, say) and submit its form, as a click would."""
+
+        def visit_and_submit(report):
+            page = self.client.open(url, report)
+            return self.client.submit_form(page, report)
+
+        self._submit(visit_and_submit)
+
+    def set_cookie(self, name: str, value: str, **attributes) -> None:
+        """Put a cookie in the jar (as developer tools allow), in turn with the requests."""
+        self._submit(lambda report: self.client.set_cookie(name, value, **attributes))
+
+    def delete_cookie(self, name: str) -> None:
+        """Remove a cookie from the jar."""
+        self._submit(lambda report: self.client.delete_cookie(name))
+
+    def clear_cookies(self) -> None:
+        """Clear the jar, like "clear site data"."""
+        self._submit(lambda report: self.client.clear_cookies())
+
+    def set_base_url(self, base_url: str) -> None:
+        """Point the browser at a restarted server, after the actions already queued."""
+        self._submit(lambda report: self.client.set_base_url(base_url))
+
     def _submit(self, action: Action) -> None:
         job = ClientJob(action)
         job.setAutoDelete(False)  # Python keeps it (and its signals) alive until finished
         job.signals.exchange_finished.connect(self.exchange_finished)
-        job.signals.result.connect(self.page_loaded)
+        job.signals.result.connect(self._on_result)
         job.signals.errored.connect(self.request_failed)
         job.signals.finished.connect(self._job_done)
         was_busy = self.busy
@@ -60,6 +86,13 @@ class BrowserController(QObject):
         if not was_busy:
             self.busy_changed.emit(True)
         self._pool.start(job)
+
+    @Slot(object)
+    def _on_result(self, result) -> None:
+        if isinstance(result, PageResult):
+            self.page_loaded.emit(result)
+        elif isinstance(result, tuple):
+            self.jar_changed.emit(result)
 
     @Slot()
     def _job_done(self) -> None:
@@ -69,7 +102,11 @@ class BrowserController(QObject):
 
     def shutdown(self, timeout_ms: int = 2000) -> bool:
         """Drop queued actions, wait for the running one, close connections; True if all done."""
-        self._pool.clear()
+        for signals, job in list(self._jobs.items()):
+            if self._pool.tryTake(job):  # never started, so it will never report finished
+                del self._jobs[signals]
         done = self._pool.waitForDone(timeout_ms)
         self.client.close()
+        if not self._jobs:
+            self.busy_changed.emit(False)
         return done

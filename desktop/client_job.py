@@ -9,11 +9,11 @@ import requests
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from desktop.exchange import Exchange
-from desktop.http_client import ExchangeCallback, NavigationError, PageResult
+from desktop.http_client import ExchangeCallback, NavigationError
 
 log = logging.getLogger(__name__)
 
-Action = Callable[[ExchangeCallback], PageResult]
+Action = Callable[[ExchangeCallback], object]  # a PageResult, or a jar snapshot
 
 
 class JobSignals(QObject):

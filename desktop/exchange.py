@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.cookiejar import Cookie, CookieJar, http2time
 
+from desktop.cookie_policy import WithheldCookie
+
 
 @dataclass(frozen=True)
 class CookieRow:
@@ -146,6 +148,10 @@ class Exchange:
     jar_after: tuple[CookieRow, ...]
     started: float = field(default_factory=time.time)
     elapsed: float = 0.0
+    #: Cookies the jar held but did not send, with the reason (expired, Secure, SameSite).
+    cookies_withheld: tuple[WithheldCookie, ...] = ()
+    #: The page of another site that started this request, if one did.
+    initiator: str | None = None
 
     @property
     def cookies_sent(self) -> dict[str, str]:

@@ -67,6 +67,12 @@ def render_exchange(exchange: Exchange, events: Sequence[SessionEvent], sentence
         _headers(exchange.response_headers, status_line),
         "<h4>Request cookies</h4>",
         _table(("Name", "Value"), sent_rows, "The request carried no cookies."),
+        "<h4>Cookies held but not sent</h4>",
+        _table(
+            ("Name", "Why not"),
+            [(w.name, w.reason) for w in exchange.cookies_withheld],
+            "None: every cookie for this address went with the request.",
+        ),
         "<h4>Response cookies</h4>",
         _table(("Name", "Value", "Attributes"), set_rows, "The response set no cookies."),
         "<h4>Cookie jar changes</h4>",

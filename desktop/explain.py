@@ -54,6 +54,14 @@ def explain(
         )
     if not sentences:
         sentences.append(_quiet_exchange(exchange, by_kind, sent, set_cookie, server_side))
+    if exchange.initiator is not None:
+        sentences.insert(
+            0,
+            f"A page on another site ({exchange.initiator}) made the browser send this request.",
+        )
+    if withheld := exchange.cookies_withheld:
+        names = ", ".join(sorted({w.name for w in withheld}))
+        sentences.append(f"The browser held back {names}: see “Cookies held but not sent”.")
     if exchange.status in (301, 302, 303, 307, 308) and exchange.location:
         sentences.append(f"Then it redirected the browser to {exchange.location}.")
     elif exchange.status == 400:
@@ -69,8 +77,8 @@ def _quiet_exchange(exchange, by_kind, sent, set_cookie, server_side) -> str:
             return "The server told the browser to delete its session cookie."
         if set_cookie is not None:
             return (
-                "The server wrote the whole session into the cookie itself: signed, so it "
-                "cannot be forged, but not encrypted, so anyone can read it."
+                "The server wrote the whole session into the cookie itself: signed, so nobody "
+                "without the server's key can change it, but not encrypted, so anyone can read it."
             )
         if sent:
             return (

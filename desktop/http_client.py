@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from desktop.cookie_policy import LabCookiePolicy
 from desktop.exchange import CookieRow, Exchange, jar_rows
 from desktop.page_parser import PageInfo, parse_page
 
@@ -50,7 +51,54 @@ class BrowserClient:
         self.http = requests.Session()
         self.http.trust_env = False  # the lab talks to 127.0.0.1 only: no proxies from the env
         self.http.headers["User-Agent"] = "SessionLab/0.1 (+requests)"
+        self.policy = LabCookiePolicy()
+        self.http.cookies.set_policy(self.policy)
+        #: Other sites of the lab this browser may visit (the "page on another site").
+        self.other_origins: set[str] = set()
         self._counter = 0
+
+    def set_base_url(self, base_url: str) -> None:
+        """Point the browser at a restarted server (cookies stay: they do not name a port)."""
+        self.base_url = base_url.rstrip("/")
+
+    def set_cookie(
+        self,
+        name: str,
+        value: str,
+        *,
+        secure: bool = False,
+        max_age: int | None = None,
+        http_only: bool = True,
+        same_site: str = "Lax",
+    ) -> tuple[CookieRow, ...]:
+        """Put a cookie for the lab's server in the jar, as developer tools let you; return it."""
+        host = urlsplit(self.base_url).hostname or ""
+        rest = {"SameSite": same_site}
+        if http_only:
+            rest["HttpOnly"] = None
+        self.http.cookies.set(
+            name,
+            value,
+            domain=host,
+            path="/",
+            secure=secure,
+            expires=None if max_age is None else int(time.time()) + max_age,
+            rest=rest,
+        )
+        return self.jar()
+
+    def delete_cookie(self, name: str) -> tuple[CookieRow, ...]:
+        """Remove a cookie of the lab's server from the jar."""
+        host = urlsplit(self.base_url).hostname or ""
+        for cookie in list(self.http.cookies):
+            if cookie.name == name and cookie.domain == host:
+                self.http.cookies.clear(cookie.domain, cookie.path, cookie.name)
+        return self.jar()
+
+    def clear_cookies(self) -> tuple[CookieRow, ...]:
+        """Forget every cookie, like a browser's "clear site data"."""
+        self.http.cookies.clear()
+        return self.jar()
 
     def close(self) -> None:
         """Close pooled connections."""
@@ -65,9 +113,13 @@ class BrowserClient:
         return urljoin(self.base_url + "/", path)
 
     def is_own_url(self, url: str) -> bool:
-        """Tell whether ``url`` points at the lab's server."""
-        target, base = urlsplit(url), urlsplit(self.base_url)
-        return (target.scheme, target.netloc) == (base.scheme, base.netloc)
+        """Tell whether ``url`` points at the lab's server or one of its other sites."""
+        target = urlsplit(url)
+        origins = {self.base_url, *self.other_origins}
+        return any(
+            (target.scheme, target.netloc) == (urlsplit(o).scheme, urlsplit(o).netloc)
+            for o in origins
+        )
 
     def open(self, path_or_url: str, on_exchange: ExchangeCallback | None = None) -> PageResult:
         """GET a page, following redirects."""
@@ -84,6 +136,14 @@ class BrowserClient:
         result = self._navigate("POST", self.url_for(LOGIN_PATH), data, on_exchange)
         return _merge(form, result)
 
+    def submit_form(self, page: PageResult, on_exchange: ExchangeCallback | None = None):
+        """Submit the page's first form as it stands, as a click on its button would."""
+        if page.info.form_action is None:
+            raise NavigationError("That page has no form to submit.")
+        target = urljoin(page.url, page.info.form_action)
+        data = dict(page.info.form_fields)
+        return self._navigate(page.info.form_method, target, data, on_exchange, initiator=page.url)
+
     def secured_page(self, on_exchange: ExchangeCallback | None = None) -> PageResult:
         """GET the secured page."""
         return self.open(SECURED_PATH, on_exchange)
@@ -93,13 +153,18 @@ class BrowserClient:
         return self.open(LOGOUT_PATH, on_exchange)
 
     def _navigate(
-        self, method: str, url: str, data: dict | None, on_exchange: ExchangeCallback | None
+        self,
+        method: str,
+        url: str,
+        data: dict | None,
+        on_exchange: ExchangeCallback | None,
+        initiator: str | None = None,
     ) -> PageResult:
         exchanges: list[Exchange] = []
         for _ in range(MAX_REDIRECTS + 1):
             if not self.is_own_url(url):
                 raise NavigationError(f"The lab's browser only visits its own server, not {url}.")
-            exchange, response = self._send(method, url, data)
+            exchange, response = self._send(method, url, data, initiator)
             exchanges.append(exchange)
             if on_exchange is not None:
                 on_exchange(exchange)
@@ -118,10 +183,21 @@ class BrowserClient:
                 method, data = "GET", None
         raise NavigationError(f"More than {MAX_REDIRECTS} redirects; the browser gave up.")
 
-    def _send(self, method: str, url: str, data: dict | None):
+    def _send(self, method: str, url: str, data: dict | None, initiator: str | None):
         before = self.jar()
         started = time.time()
-        response = self.http.request(method, url, data=data, allow_redirects=False, timeout=TIMEOUT)
+        prepared = self.http.prepare_request(requests.Request(method, url, data=data))
+        # requests builds the Cookie header from a copy of the jar that ignores our policy;
+        # build it again from the jar itself, so browser rules apply and are recorded.
+        prepared.headers.pop("Cookie", None)
+        self.policy.begin_request(initiator)
+        prepared.prepare_cookies(self.http.cookies)
+        withheld = tuple(self.policy.withheld)
+        self.policy.begin_request(None)
+        if initiator is not None:
+            prepared.headers["Origin"] = initiator_origin(initiator)
+            prepared.headers["Referer"] = initiator
+        response = self.http.send(prepared, allow_redirects=False, timeout=TIMEOUT)
         self._counter += 1
         request = response.request
         body = request.body or ""
@@ -140,8 +216,16 @@ class BrowserClient:
             jar_after=self.jar(),
             started=started,
             elapsed=response.elapsed.total_seconds(),
+            cookies_withheld=withheld,
+            initiator=initiator,
         )
         return exchange, response
+
+
+def initiator_origin(url: str) -> str:
+    """Return the ``Origin`` header a page at ``url`` gives its requests."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _merge(first: PageResult, second: PageResult) -> PageResult:

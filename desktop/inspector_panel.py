@@ -32,6 +32,8 @@ def _table(model, object_name: str, accessible: str) -> QTableView:
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)
     view.horizontalHeader().setStretchLastSection(True)
+    # Measure only the rows on screen when fitting columns; the timeline grows without end.
+    view.horizontalHeader().setResizeContentsPrecision(0)
 
     def fit_columns() -> None:
         # Fit every column but the last, which stretches; users may still drag them.
@@ -68,6 +70,11 @@ class InspectorPanel(QSplitter):
         self.traffic_detail.setHtml(DETAIL_HINT)
         self.store_note = name_widget(QLabel(), "store_note", "Session store note")
         self.store_note.setWordWrap(True)
+        self.cookie_payload = name_widget(QLabel(), "cookie_payload", "Decoded cookie payload")
+        self.cookie_payload.setWordWrap(True)
+        self.cookie_payload.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.cookie_payload.hide()
+        self.cookie_table.setToolTip("Double-click a value to edit it, as in developer tools.")
 
         self.traffic_table.selectionModel().selectionChanged.connect(self._show_selected)
         self.traffic_model.rowsInserted.connect(self._follow_latest)
@@ -77,10 +84,34 @@ class InspectorPanel(QSplitter):
         timeline.addWidget(self.traffic_detail)
         timeline.setSizes([160, 260])
 
-        self.addWidget(_group("Cookie jar (this client)", self.cookie_table))
+        self.jar_box = _group("Cookie jar", self.cookie_table, self.cookie_payload)
+        self.addWidget(self.jar_box)
         self.addWidget(_group("Session store (server)", self.store_note, self.session_table))
         self.addWidget(_group("HTTP timeline", timeline))
         self.setSizes([130, 170, 460])
+
+    def show_jar_of(self, browser_name: str) -> None:
+        """Title the jar inspector with the browser whose jar it shows."""
+        self.jar_box.setTitle(f"Cookie jar ({browser_name})")
+
+    def show_cookie_payload(self, text: str) -> None:
+        """Show what a signed cookie says (empty hides it)."""
+        self.cookie_payload.setText(text)
+        self.cookie_payload.setVisible(bool(text))
+
+    def highlight_session(self, sid: str | None) -> None:
+        """Select the store's row for ``sid`` (what a walkthrough step changed)."""
+        row = self.session_model.row_of(sid)
+        if row >= 0:
+            self.session_table.selectRow(row)
+        else:
+            self.session_table.clearSelection()
+
+    def highlight_cookie(self, name: str) -> None:
+        """Select the jar's row for the cookie ``name``."""
+        names = [row.name for row in self.cookie_model.rows()]
+        if name in names:
+            self.cookie_table.selectRow(names.index(name))
 
     def reset(self) -> None:
         """Empty the jar and the timeline (a new lab or a new browser)."""

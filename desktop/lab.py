@@ -1,4 +1,4 @@
-"""The lab's server side: the Flask app and the embedded server that serves it."""
+"""The lab's server side: the Flask app, the embedded server, and the switches a teacher flips."""
 
 from __future__ import annotations
 
@@ -6,21 +6,34 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from server import close_app, create_app, lab_state, snapshot
+from server import close_app, create_app, lab_state, purge_expired, snapshot
 from server.latency import interrupt_delays, resume_delays
+from server.other_site import create_other_site
 from server.records import SessionRecord
 from server.runner import EmbeddedServer, ServerStartError
+from server.secret_key import replace_secret_key
+from server.session_interface import ServerSideSessionInterface
 
 log = logging.getLogger(__name__)
 
 STOP_TIMEOUT = 1.0  # the window's whole shutdown must fit in 2 s
+SHORT_LIFETIMES = (20, 60)  # idle, absolute seconds: expiry within a lesson
+WEAK_KEY = "changeme"  # in the attacker's word list, as such keys always are
+
+#: The switches that weaken the server, and how the window names them while they are on.
+WEAKENING = {
+    "no_rotation": "session id rotation at login is OFF (session fixation works)",
+    "no_csrf": "the CSRF check is OFF (login CSRF works)",
+    "weak_key": f"the secret key is the weak word {WEAK_KEY!r} (cookies can be forged)",
+}
 
 
 class Lab:
     """Builds the session server and runs it on a loopback port (plain Python, no Qt).
 
     ``port`` 0 takes any free port; a pinned port that is busy is replaced by a free one, with
-    a notice, since the lab must always start.
+    a notice, since the lab must always start. The weakening switches exist only here, in the
+    lab's embedded server, and are all off until a teacher turns one on.
     """
 
     def __init__(
@@ -30,10 +43,16 @@ class Lab:
         port: int = 0,
         extra_config: dict | None = None,
         on_server_error: Callable[[BaseException], None] | None = None,
+        switches: frozenset[str] = frozenset(),
     ) -> None:
-        config = {"SESSION_STORE": store, "DATA_DIR": data_dir, **(extra_config or {})}
-        self.app = create_app(config)
+        self.config = {"SESSION_STORE": store, "DATA_DIR": data_dir, **(extra_config or {})}
+        self.app = create_app(self.config)
         self.server = EmbeddedServer(self.app, port=port, on_error=on_server_error)
+        self.other_site: EmbeddedServer | None = None
+        self._generated_key = self.app.config["SECRET_KEY"]
+        self.switches: set[str] = set()
+        for name in switches:
+            self.set_switch(name, True)
 
     @property
     def state(self):
@@ -79,16 +98,76 @@ class Lab:
     def stop(self) -> bool:
         """Stop serving quickly, waking any request that waits out a simulated delay."""
         interrupt_delays(self.app)
+        if self.other_site is not None:
+            self.other_site.stop(STOP_TIMEOUT)
+            self.other_site = None
         return self.server.stop(STOP_TIMEOUT)
 
     def restart(self) -> str:
-        """Stop and start again, on the same port when it is still free."""
+        """Stop and start the same app again, on the same port when it is still free."""
         self.stop()
         return self.start()
+
+    def rebuilt(self) -> Lab:
+        """Return a new lab as a restarted process would make it: same store, files and port.
+
+        Sessions in memory are gone; the SQLite file and the secret key file remain.
+        """
+        config = {k: v for k, v in self.config.items() if k not in ("SESSION_STORE", "DATA_DIR")}
+        return Lab(
+            store=self.config["SESSION_STORE"],
+            data_dir=self.config["DATA_DIR"],
+            port=self.server.port or 0,
+            extra_config=config,
+            switches=frozenset(self.switches),
+        )
 
     def sessions(self) -> list[SessionRecord]:
         """Return a snapshot of the session store."""
         return snapshot(self.app)
+
+    def purge_expired(self) -> list[SessionRecord]:
+        """Delete expired sessions now (their rows leave the store view by events)."""
+        return purge_expired(self.app)
+
+    def set_lifetimes(self, idle: float, absolute: float) -> None:
+        """Change how long sessions live, from now on (the lesson's "short sessions")."""
+        self.config.update(SESSION_IDLE_LIFETIME=idle, SESSION_ABSOLUTE_LIFETIME=absolute)
+        self.app.config.update(SESSION_IDLE_LIFETIME=idle, SESSION_ABSOLUTE_LIFETIME=absolute)
+        interface = self.app.session_interface
+        if isinstance(interface, ServerSideSessionInterface):
+            interface.idle_lifetime, interface.absolute_lifetime = idle, absolute
+
+    def set_switch(self, name: str, on: bool) -> None:
+        """Turn one of :data:`WEAKENING` on or off."""
+        if name not in WEAKENING:
+            raise ValueError(f"unknown switch {name!r}")
+        if name == "no_rotation":
+            self.app.config["SESSION_ROTATE_ON_LOGIN"] = not on
+        elif name == "no_csrf":
+            self.app.config["WTF_CSRF_ENABLED"] = not on
+        elif name == "weak_key":
+            self.app.secret_key = WEAK_KEY if on else self._generated_key
+        (self.switches.add if on else self.switches.discard)(name)
+
+    def weakened(self) -> list[str]:
+        """Say, in words, which weakening switches are on."""
+        return [WEAKENING[name] for name in WEAKENING if name in self.switches]
+
+    def rotate_secret_key(self) -> None:
+        """Replace the secret key (and its file): every signed cookie stops being accepted."""
+        self._generated_key = replace_secret_key(self.state.data_dir)
+        if "weak_key" not in self.switches:
+            self.app.secret_key = self._generated_key
+
+    def other_site_url(self) -> str:
+        """Start (once) and return the URL of the page on another site (login CSRF)."""
+        if self.other_site is None:
+            site = EmbeddedServer(create_other_site(self.url + "/app_sessions/login/"))
+            site.start()
+            self.other_site = site
+        # localhost and 127.0.0.1 are two different sites to a browser.
+        return f"http://localhost:{self.other_site.port}/"
 
     def close(self) -> None:
         """Stop serving and release the store."""

@@ -1,27 +1,33 @@
-"""The Session Lab window: the lab's browser on the left, the live inspectors on the right."""
+"""The Session Lab window: the lab's browsers on the left, the live inspectors on the right."""
 
 from __future__ import annotations
 
 import logging
+import time
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget
 
 from desktop.banners import FAILURE_STYLE, NOTICE_STYLE, Banner
 from desktop.browser_controller import BrowserController
 from desktop.browser_pane import BrowserPane
-from desktop.exchange import Exchange
+from desktop.cookie_forensics import decode_cookie_payload
+from desktop.exchange import CookieRow, Exchange
 from desktop.explain import explain
 from desktop.font_zoom import FontZoom
-from desktop.http_client import LOGIN_PATH, PageResult
+from desktop.http_client import LOGIN_PATH
 from desktop.inspector_panel import InspectorPanel
 from desktop.lab import Lab
+from desktop.lab_browser import LabBrowser
+from desktop.lab_menus import LabMenus
 from desktop.models.traffic_table_model import TrafficEntry
 from desktop.server_bridge import ServerEventBridge
 from desktop.settings import LabSettings
 from desktop.status_line import StatusLine
-from server.config import STORES
+from desktop.walkthrough_panel import WalkthroughPanel
+from desktop.walkthroughs import WALKTHROUGHS
+from desktop.widget_names import name_widget
 from server.records import SessionEvent
 
 log = logging.getLogger(__name__)
@@ -30,7 +36,7 @@ MAX_UNCLAIMED_EVENTS = 200
 
 
 class MainWindow(QMainWindow):
-    """Wires one browser and the inspectors to a running :class:`~desktop.lab.Lab`."""
+    """Wires the lab's browsers and the inspectors to a running :class:`~desktop.lab.Lab`."""
 
     def __init__(
         self, lab: Lab, settings: LabSettings | None = None, parent: QWidget | None = None
@@ -41,9 +47,16 @@ class MainWindow(QMainWindow):
         self.resize(1440, 900)
         if self.settings.geometry is not None:
             self.restoreGeometry(self.settings.geometry)
-        self.browser = BrowserPane()
+        self.tabs = name_widget(QTabWidget(), "browser_tabs", "Browsers")
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        new_tab = name_widget(QToolButton(), "new_browser_button", "Open another browser")
+        new_tab.setText("+ Browser")
+        new_tab.clicked.connect(self.add_browser)
+        self.tabs.setCornerWidget(new_tab)
         self.inspectors = InspectorPanel()
+        self.inspectors.cookie_model.value_edited.connect(self._on_cookie_edited)
         self.notice_banner = Banner("notice_banner", "Notice", NOTICE_STYLE)
+        self.switch_banner = Banner("switch_banner", "Vulnerable server", FAILURE_STYLE)
         self.server_banner = Banner(
             "server_banner", "Server failure", FAILURE_STYLE, action="Restart server"
         )
@@ -51,128 +64,175 @@ class MainWindow(QMainWindow):
         self.status = StatusLine(self.statusBar())
         self.zoom = FontZoom(self.settings.font_size, self)
         self.zoom.size_changed.connect(self._remember_font_size)
+        self.left = QSplitter(Qt.Orientation.Vertical)
+        self.left.addWidget(self.tabs)
         self._build_central()
-        self._build_menus()
 
         # Events wait here until the exchange that caused them arrives (matched by session id).
         self._unclaimed: list[SessionEvent] = []
+        self.browsers: list[LabBrowser] = []
         self.lab: Lab | None = None
-        self.controller: BrowserController | None = None
         self.bridge: ServerEventBridge | None = None
-        self.attach(lab)
+        # Expiry happens on the server's clock; purge each second so expired rows leave live.
+        self._purge_timer = QTimer(self, interval=1000)
+        self._purge_timer.timeout.connect(self._purge_expired)
+        self.menus = LabMenus(self)
+        self.walkthrough_panel = WalkthroughPanel(self, WALKTHROUGHS)
+        self.left.addWidget(self.walkthrough_panel)
+        self.left.setSizes([470, 390])
+        self.menus.add_scenarios(WALKTHROUGHS, self.walkthrough_panel.start)
+        self.attach_lab(lab)
+        self.add_browser()
+        self._purge_timer.start()
 
     def _build_central(self) -> None:
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.browser)
+        splitter.addWidget(self.left)
         splitter.addWidget(self.inspectors)
         splitter.setSizes([520, 920])
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.server_banner)
-        layout.addWidget(self.notice_banner)
+        for banner in (self.server_banner, self.switch_banner, self.notice_banner):
+            layout.addWidget(banner)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
 
-    def _build_menus(self) -> None:
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        self.menuBar().addMenu("&File").addAction(quit_action)
+    # The browser in the front tab: what the single-browser parts of the window act on.
+    @property
+    def current_browser(self) -> LabBrowser:
+        """The browser in the front tab."""
+        return self.browsers[max(0, self.tabs.currentIndex())]
 
-        server_menu = self.menuBar().addMenu("&Server")
-        restart = QAction("&Restart server", self)
-        restart.triggered.connect(self.restart_server)
-        server_menu.addAction(restart)
-        store_menu = server_menu.addMenu("Session &store")
-        self.store_actions = QActionGroup(self)
-        for name in STORES:
-            action = QAction(name, self, checkable=True)
-            action.setData(name)
-            action.triggered.connect(lambda _=False, n=name: self.switch_store(n))
-            self.store_actions.addAction(action)
-            store_menu.addAction(action)
+    @property
+    def browser(self) -> BrowserPane:
+        """The front browser's pane."""
+        return self.current_browser.pane
 
-        self.menuBar().addMenu("&View").addActions(self.zoom.actions())
+    @property
+    def controller(self) -> BrowserController:
+        """The front browser's worker."""
+        return self.current_browser.controller
 
-    def attach(self, lab: Lab) -> None:
-        """Show ``lab``: a fresh browser on it, its store in the inspector, its events live."""
+    def add_browser(self) -> LabBrowser:
+        """Open another browser with an empty jar, in a new tab, on the login page."""
+        browser = LabBrowser(f"Browser {len(self.browsers) + 1}", self.lab.url, self)
+        browser.exchange_finished.connect(self._on_exchange)
+        browser.jar_changed.connect(self._on_jar_changed)
+        browser.request_failed.connect(self._on_failure)
+        browser.busy_changed.connect(self._on_busy)
+        self.browsers.append(browser)
+        self.tabs.addTab(browser.pane, browser.name)
+        self.tabs.setCurrentWidget(browser.pane)
+        browser.controller.open(LOGIN_PATH)
+        return browser
+
+    def close_extra_browsers(self) -> None:
+        """Close every browser but the first."""
+        while len(self.browsers) > 1:
+            browser = self.browsers.pop()
+            self.tabs.removeTab(self.tabs.indexOf(browser.pane))
+            browser.shutdown(timeout_ms=800)
+            browser.pane.deleteLater()
+            browser.deleteLater()
+
+    def browser_named(self, name: str) -> LabBrowser:
+        """Return the browser called ``name``."""
+        return next(b for b in self.browsers if b.name == name)
+
+    def attach_lab(self, lab: Lab) -> None:
+        """Follow ``lab``: its events, its store, its switches; browsers keep their jars."""
         self.lab = lab
         lab.server.on_error = self._server_failed_in_thread
-        self.controller = BrowserController(lab.url, self)
         self.bridge = ServerEventBridge(lab.app, self)
-        self.browser.login_requested.connect(self.controller.login)
-        self.browser.secured_page_requested.connect(self.controller.secured_page)
-        self.browser.logout_requested.connect(self.controller.logout)
-        self.browser.navigation_requested.connect(self.controller.open)
-        self.controller.exchange_finished.connect(self._on_exchange)
-        self.controller.page_loaded.connect(self._on_page)
-        self.controller.request_failed.connect(self._on_failure)
-        self.controller.busy_changed.connect(self.status.set_busy)
         self.bridge.session_event.connect(self._on_session_event)
         self.bridge.server_failed.connect(self._on_server_failed)
-
-        self._unclaimed.clear()
-        self.inspectors.reset()
-        self.inspectors.session_model.reset(lab.sessions())
-        for action in self.store_actions.actions():
-            action.setChecked(action.data() == lab.state.store_name)
-        self.status.show_lab(lab)
-        self._update_store_status()
+        for browser in self.browsers:
+            browser.controller.set_base_url(lab.url)
         self.notice_banner.show_text(" ".join(lab.notices))
         self.server_banner.clear()
-        self.controller.open(LOGIN_PATH)
+        self.refresh_lab_view()
 
-    def detach(self) -> Lab | None:
-        """Stop the lab's server and the browser's worker; return the detached lab."""
-        lab, controller, bridge = self.lab, self.controller, self.bridge
-        if lab is None or controller is None or bridge is None:
+    def refresh_lab_view(self) -> None:
+        """Show the lab afresh: its store, switches, status and the front browser's jar."""
+        lab = self.lab
+        self._unclaimed.clear()
+        self.inspectors.session_model.reset(lab.sessions())
+        self.menus.show_lab(lab)
+        self.status.show_lab(lab)
+        self.update_switch_banner()
+        self._update_store_status()
+        self._refresh_jar_view()
+
+    def detach_lab(self) -> Lab | None:
+        """Stop following the lab and stop its server; return it (not yet closed)."""
+        lab, bridge = self.lab, self.bridge
+        if lab is None or bridge is None:
             return None
         lab.server.on_error = None
-        # Server first: closing its connections ends any request the worker still waits on.
-        lab.stop()
-        controller.shutdown(timeout_ms=800)
-        for widget_signal in (
-            self.browser.login_requested,
-            self.browser.secured_page_requested,
-            self.browser.logout_requested,
-            self.browser.navigation_requested,
-        ):
-            widget_signal.disconnect()
+        bridge.session_event.disconnect(self._on_session_event)
+        bridge.server_failed.disconnect(self._on_server_failed)
         bridge.disconnect_app()
-        controller.deleteLater()
         bridge.deleteLater()
-        self.lab = self.controller = self.bridge = None
+        lab.stop()
+        self.lab = self.bridge = None
         return lab
+
+    def replace_lab(self, make_lab) -> None:
+        """Close the lab and follow the one ``make_lab(old)`` builds (a restart, a new store)."""
+        old = self.detach_lab()
+        if old is not None:
+            old.close()
+        lab = make_lab(old)
+        try:
+            lab.start()
+        except OSError as error:
+            self.server_banner.show_text(f"The session server could not start: {error}")
+            raise
+        self.attach_lab(lab)
 
     @Slot()
     def restart_server(self) -> None:
-        """Restart the embedded server (same app, same store, same port when free)."""
-        try:
-            url = self.lab.restart()
-        except OSError as error:
-            self.server_banner.show_text(f"The session server could not restart: {error}")
-            return
-        self.server_banner.clear()
-        self.status.show_message(f"The session server restarted on {url}.")
+        """Restart the server as a new process would start: same store, files and port."""
+        self.replace_lab(lambda old: old.rebuilt())
+        self.status.show_message(f"The session server restarted on {self.lab.url}.")
 
     def switch_store(self, store: str) -> None:
-        """Replace the lab by one with another session store, and remember the choice."""
+        """Restart the server with another session store, and remember the choice."""
         if self.lab is not None and self.lab.state.store_name == store:
             return
-        old = self.detach()
-        data_dir = old.state.data_dir if old else None
-        config = {"RESPONSE_DELAY": old.app.config["RESPONSE_DELAY"]} if old else {}
-        if old is not None:
-            old.close()
-        lab = Lab(store=store, data_dir=data_dir, extra_config=config)
-        lab.start()
+
+        def with_store(old: Lab | None) -> Lab:
+            if old is None:
+                return Lab(store=store)
+            extra = {k: v for k, v in old.config.items() if k not in ("SESSION_STORE", "DATA_DIR")}
+            return Lab(
+                store=store,
+                data_dir=old.config["DATA_DIR"],
+                extra_config=extra,
+                switches=frozenset(old.switches),
+            )
+
+        self.replace_lab(with_store)
         self.settings.store = store
-        self.attach(lab)
+
+    def set_switch(self, name: str, on: bool) -> None:
+        """Turn a weakening switch of the server on or off; the red bar says which are on."""
+        self.lab.set_switch(name, on)
+        self.menus.show_lab(self.lab)
+        self.update_switch_banner()
+
+    def update_switch_banner(self) -> None:
+        """Show the red bar while any weakening switch is on."""
+        weakened = self.lab.weakened() if self.lab else []
+        text = "VULNERABLE SERVER: " + "; ".join(weakened) + "." if weakened else ""
+        self.switch_banner.show_text(text)
 
     def _server_failed_in_thread(self, error: BaseException) -> None:
         # Called on the server's thread: hand over to the GUI thread through the bridge.
-        if self.bridge is not None:
-            self.bridge.report_server_failure(error)
+        bridge = self.bridge
+        if bridge is not None:
+            bridge.report_server_failure(error)
 
     @Slot(str)
     def _on_server_failed(self, message: str) -> None:
@@ -183,8 +243,15 @@ class MainWindow(QMainWindow):
     def _remember_font_size(self, points: int) -> None:
         self.settings.font_size = points
 
+    @Slot()
+    def _purge_expired(self) -> None:
+        if self.lab is not None and self.lab.server_side:
+            self.lab.purge_expired()
+
     @Slot(object)
     def _on_session_event(self, event: SessionEvent) -> None:
+        if self.sender() is not self.bridge:  # queued from a lab already replaced
+            return
         self.inspectors.session_model.apply(event)
         self._unclaimed.append(event)
         del self._unclaimed[:-MAX_UNCLAIMED_EVENTS]
@@ -196,30 +263,79 @@ class MainWindow(QMainWindow):
         self._unclaimed = [e for e in self._unclaimed if e not in mine]
         return mine
 
-    @Slot(object)
-    def _on_exchange(self, exchange: Exchange) -> None:
+    @Slot(object, object)
+    def _on_exchange(self, browser: LabBrowser, exchange: Exchange) -> None:
+        if self.lab is None:  # queued before the window closed
+            return
         events = self._claim_events(exchange)
         sentence = explain(
             exchange, events, server_side=self.lab.server_side, cookie_name=self.lab.cookie_name
         )
-        self.inspectors.traffic_model.append(TrafficEntry(exchange, tuple(events), sentence))
-        self.inspectors.cookie_model.set_rows(exchange.jar_after)
-        session_cookie = next(
-            (c.value for c in exchange.jar_after if c.name == self.lab.cookie_name), None
+        self.inspectors.traffic_model.append(
+            TrafficEntry(exchange, tuple(events), sentence, browser.name)
         )
-        self.inspectors.session_model.set_current_sid(session_cookie)
+        if browser is self.current_browser:
+            self.status.show_message("")
 
     @Slot(object)
-    def _on_page(self, page: PageResult) -> None:
-        self.browser.show_page(page)
-        self.status.show_message("")
+    def _on_jar_changed(self, browser: LabBrowser) -> None:
+        if self.lab is None:
+            return
+        holders: dict[str, list[str]] = {}
+        for each in self.browsers:
+            sid = each.cookie(self.lab.cookie_name) if self.lab else None
+            if sid:
+                holders.setdefault(sid, []).append(each.name)
+        self.inspectors.session_model.set_holders(holders)
+        if browser is self.current_browser:
+            self._refresh_jar_view()
 
-    @Slot(str)
-    def _on_failure(self, message: str) -> None:
-        self.browser.show_error(message)
-        self.status.show_message(message)
+    def _refresh_jar_view(self) -> None:
+        if not self.browsers or self.lab is None:
+            return
+        browser = self.current_browser
+        self.inspectors.show_jar_of(browser.name)
+        self.inspectors.cookie_model.set_rows(browser.jar)
+        session_cookie = browser.cookie(self.lab.cookie_name)
+        self.inspectors.session_model.set_current_sid(session_cookie)
+        payload = (
+            None
+            if self.lab.server_side or not session_cookie
+            else decode_cookie_payload(session_cookie)
+        )
+        self.inspectors.show_cookie_payload(
+            f"Decoded cookie payload: {payload} — anyone can read this; only the server can "
+            "sign it."
+            if payload is not None
+            else ""
+        )
+
+    @Slot(int)
+    def _on_tab_changed(self, index: int) -> None:
+        if 0 <= index < len(self.browsers):
+            self._refresh_jar_view()
+
+    @Slot(object, str)
+    def _on_cookie_edited(self, row: CookieRow, value: str) -> None:
+        max_age = None if row.expires is None else max(0, int(row.expires - time.time()))
+        self.controller.set_cookie(
+            row.name,
+            value,
+            secure=row.secure,
+            max_age=max_age,
+            http_only=row.http_only,
+            same_site=row.same_site or "Lax",
+        )
+
+    @Slot(object, str)
+    def _on_failure(self, browser: LabBrowser, message: str) -> None:
+        self.status.show_message(f"{browser.name}: {message}")
         if self.lab is not None and not self.lab.server.running:
             self.server_banner.show_text("The session server is not running.")
+
+    @Slot(object, bool)
+    def _on_busy(self, browser: LabBrowser, busy: bool) -> None:
+        self.status.set_busy(any(b.busy for b in self.browsers))
 
     def _update_store_status(self) -> None:
         if not self.lab.server_side:
@@ -233,10 +349,14 @@ class MainWindow(QMainWindow):
         self.inspectors.store_note.setText(self.lab.state.store.description)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Remember the geometry, stop the server and the worker, release the store."""
+        """Remember the geometry, stop the server and the workers, release the store."""
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
-        lab = self.detach()
+        self._purge_timer.stop()
+        # Server first: closing its connections ends any request a worker still waits on.
+        lab = self.detach_lab()
+        for browser in self.browsers:
+            browser.shutdown(timeout_ms=800)
         if lab is not None:
             lab.close()
         super().closeEvent(event)

@@ -16,6 +16,10 @@ class PageInfo:
     #: Field name ("userid", "passwd", "csrf_token") to its error messages; "page" for an
     #: error page's message.
     errors: dict[str, list[str]] = field(default_factory=dict)
+    #: The first form's action, method and named inputs (hidden ones included).
+    form_action: str | None = None
+    form_method: str = "GET"
+    form_fields: dict[str, str] = field(default_factory=dict)
 
 
 class _PageParser(HTMLParser):
@@ -31,10 +35,14 @@ class _PageParser(HTMLParser):
         attributes = dict(attrs)
         if tag == "title":
             self._in_title = True
-        elif tag == "form":
+        elif tag == "form" and not self.info.has_login_form:
             self.info.has_login_form = True
-        elif tag == "input" and attributes.get("name") == "csrf_token":
-            self.info.csrf_token = attributes.get("value")
+            self.info.form_action = attributes.get("action") or ""
+            self.info.form_method = (attributes.get("method") or "GET").upper()
+        elif tag == "input" and attributes.get("name"):
+            self.info.form_fields.setdefault(attributes["name"], attributes.get("value") or "")
+            if attributes["name"] == "csrf_token":
+                self.info.csrf_token = attributes.get("value")
         elif tag == "ul" and (attributes.get("id") or "").endswith("-errors"):
             self._error_field = attributes["id"].removesuffix("-errors")
             self.info.errors.setdefault(self._error_field, [])

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -46,7 +48,10 @@ def run_app(app: QApplication, args: argparse.Namespace, log_path: Path) -> int:
         reporter.uninstall()
         return 1
     window = MainWindow(lab, settings)
-    quitter = QuitOnSignals(window.close)
+    # The app ends with its window, even if an error dialog is still open.
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.destroyed.connect(app.quit)
+    quitter = QuitOnSignals(lambda: _close_and_quit(app, window))
     log.info("Session Lab %s serving %s (%s store)", app.applicationVersion(), lab.url, store)
     window.show()
     try:
@@ -54,3 +59,10 @@ def run_app(app: QApplication, args: argparse.Namespace, log_path: Path) -> int:
     finally:
         quitter.close()
         reporter.uninstall()
+
+
+def _close_and_quit(app: QApplication, window: MainWindow) -> None:
+    # SIGTERM or Ctrl-C: close the window (stopping the server) if it still exists, then quit.
+    with contextlib.suppress(RuntimeError):  # already deleted by an earlier close
+        window.close()
+    app.quit()

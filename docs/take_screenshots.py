@@ -1,4 +1,8 @@
-"""Take the README's screenshots from the real app, offscreen (``docs/take_screenshots.py``)."""
+"""Take the docs' screenshots from the real app, offscreen: ``python docs/take_screenshots.py``.
+
+One of the window after login (for the README), one at the end of every walkthrough, one in
+presenter mode and one after a HAR export; then writes ``docs/scenarios.md`` around them.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +14,21 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication
 
+import desktop.lab_actions
 from desktop.lab import Lab
 from desktop.main_window import MainWindow
+from desktop.settings import LabSettings
+from desktop.walkthroughs import WALKTHROUGHS
 
 HERE = Path(__file__).resolve().parent
+SHOTS = HERE / "scenarios"
 
 
-def wait_for(app: QApplication, condition, timeout: float = 10.0) -> None:
+def wait_for(app: QApplication, condition, timeout: float = 120.0) -> None:
     """Spin the event loop until ``condition()`` is true."""
     deadline = time.monotonic() + timeout
     while not condition():
@@ -28,28 +38,128 @@ def wait_for(app: QApplication, condition, timeout: float = 10.0) -> None:
         time.sleep(0.01)
 
 
+def open_window(app: QApplication, folder: Path) -> MainWindow:
+    """A window over a fresh lab, its start page loaded."""
+    lab = Lab(store="sqlite", data_dir=folder / "data")
+    lab.start()
+    settings = LabSettings(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(lab, settings)
+    window.resize(1440, 900)
+    window.show()
+    wait_for(app, lambda: "Type Anything" in window.browser.page_view.toPlainText())
+    return window
+
+
+def after_login(app: QApplication, folder: Path) -> None:
+    """The README's picture: the POST that rotated the session id, selected."""
+    window = open_window(app, folder)
+    window.browser.userid_edit.setText("alice")
+    window.browser.passwd_edit.setText("secret")
+    window.browser.login_button.click()
+    wait_for(app, lambda: "Welcome USER: alice" in window.browser.page_view.toPlainText())
+    window.inspectors.traffic_table.selectRow(window.inspectors.traffic_model.rowCount() - 2)
+    app.processEvents()
+    window.grab().save(str(HERE / "window-after-login.png"))
+    window.close()
+
+
+def walkthrough(app: QApplication, folder: Path, number: int, key: str) -> str:
+    """Run one walkthrough to its end and save the window; return the image's name."""
+    window = open_window(app, folder)
+    panel = window.walkthrough_panel
+    panel.start(key)
+    wait_for(app, panel.next_button.isEnabled)
+    while not panel.done:
+        before = panel.index
+        panel.next_button.click()
+        wait_for(app, lambda before=before: panel.index == before + 1)
+    app.processEvents()
+    name = f"{number:02d}-{key}.png"
+    window.grab().save(str(SHOTS / name))
+    window.close()
+    return name
+
+
+def presenter_mode(app: QApplication, folder: Path) -> None:
+    """The window two steps larger, as on a projector."""
+    window = open_window(app, folder)
+    window.zoom.larger.trigger()
+    window.zoom.larger.trigger()
+    app.processEvents()
+    window.grab().save(str(SHOTS / "presenter-mode.png"))
+    window.zoom.reset.trigger()
+    window.close()
+
+
+def har_export(app: QApplication, folder: Path) -> None:
+    """The window right after exporting its timeline."""
+    window = open_window(app, folder)
+    window.browser.userid_edit.setText("alice")
+    window.browser.passwd_edit.setText("secret")
+    window.browser.login_button.click()
+    wait_for(app, lambda: "Welcome USER: alice" in window.browser.page_view.toPlainText())
+    path = window.menus.actions.export_har(folder / "session-lab.har")
+    window.status.show_message(f"Saved the timeline to {path.name} (HAR 1.2).")
+    app.processEvents()
+    window.grab().save(str(SHOTS / "har-export.png"))
+    window.close()
+
+
 def main() -> int:
-    """Log in through the window and save a screenshot of it."""
+    """Take every screenshot and write docs/scenarios.md."""
     app = QApplication.instance() or QApplication(sys.argv)
-    with tempfile.TemporaryDirectory() as data_dir:
-        lab = Lab(store="sqlite", data_dir=Path(data_dir))
-        lab.start()
-        window = MainWindow(lab)
-        window.resize(1440, 900)
-        window.show()
-        page = window.browser.page_view
-        wait_for(app, lambda: "Type Anything" in page.toPlainText())
-        window.browser.userid_edit.setText("alice")
-        window.browser.passwd_edit.setText("secret")
-        window.browser.login_button.click()
-        wait_for(app, lambda: "Welcome USER: alice" in page.toPlainText())
-        # Show the exchange that teaches the most: the POST whose 302 rotates the session id.
-        rows = window.inspectors.traffic_model.rowCount()
-        window.inspectors.traffic_table.selectRow(rows - 2)
-        app.processEvents()
-        window.grab().save(str(HERE / "window-after-login.png"))
-        window.close()
+    SHOTS.mkdir(exist_ok=True)
+    # Shorter lifetimes than the classroom's 20 s / 60 s, so the expiry run takes seconds.
+    desktop.lab_actions.SHORT_LIFETIMES = (3, 8)
+    # Stand in for the system's browser: what a student sees when it opens.
+    QDesktopServices.openUrl = staticmethod(lambda url: True)
+    sections = []
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        after_login(app, scratch / "login")
+        for number, walk in enumerate(WALKTHROUGHS):
+            image = walkthrough(app, scratch / walk.key, number, walk.key)
+            sections.append((walk.title, walk.teaches, image))
+            print(f"{image}: done", flush=True)
+        presenter_mode(app, scratch / "presenter")
+        har_export(app, scratch / "har")
+    write_index(sections)
     return 0
+
+
+def write_index(sections) -> None:
+    """Write docs/scenarios.md: one screenshot per scenario with what it teaches."""
+    lines = [
+        "# Classroom scenarios",
+        "",
+        "Each scenario is two clicks away: **Scenarios** in the menu bar, then its name (or pick",
+        "it in the walkthrough panel under the browser and press **Start**). Every **Next**",
+        "performs one step and explains the change it made in the cookie jar, the session store",
+        "and the HTTP timeline. The screenshots show the end of each walkthrough; they are made",
+        "from the real app by `docs/take_screenshots.py`.",
+        "",
+    ]
+    for number, (title, teaches, image) in enumerate(sections):
+        lines += [f"## {number}. {title}", "", teaches, "", f"![{title}](scenarios/{image})", ""]
+    lines += [
+        "## Presenter mode",
+        "",
+        "**View → Larger text** (Ctrl+plus), **Smaller text** (Ctrl+minus) and **Normal text",
+        "size** (Ctrl+0) size every font for a projector; the size is remembered.",
+        "",
+        "![Presenter mode](scenarios/presenter-mode.png)",
+        "",
+        "## Export the timeline, reset the lab",
+        "",
+        "**File → Export timeline as HAR** writes a HAR 1.2 file that Chrome's and Firefox's",
+        "developer tools import (Network panel, drop the file in); each entry's comment is the",
+        "lab's explanation. **File → Reset the lab** returns to one browser, no sessions and",
+        "every switch off.",
+        "",
+        "![After a HAR export](scenarios/har-export.png)",
+        "",
+    ]
+    (HERE / "scenarios.md").write_text("\n".join(lines), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 
 from desktop.exchange import CookieRow
@@ -43,6 +43,10 @@ class CookieTableModel(PlainTableModel):
         "Secure",
         "SameSite",
     )
+
+    VALUE_COLUMN = 1
+    #: A user edited a cookie's value in place, as in developer tools: (row, new value).
+    value_edited = Signal(object, str)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -96,8 +100,31 @@ class CookieTableModel(PlainTableModel):
 
     def role_data(self, item: CookieRow, row: int, column: int, role: int):
         """Tooltips repeat the cell; a cell that just changed is highlighted."""
+        if role == Qt.ItemDataRole.EditRole and column == self.VALUE_COLUMN:
+            return item.value
         if role == Qt.ItemDataRole.ToolTipRole:
             return cookie_cells(item)[column]
         if role == Qt.ItemDataRole.BackgroundRole and self.is_highlighted(row, column):
             return HIGHLIGHT
         return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        """The Value column is editable, as in developer tools."""
+        flags = super().flags(index)
+        if index.isValid() and index.column() == self.VALUE_COLUMN:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Ask for the edited value to be put in the browser's jar; the jar's answer shows it."""
+        if (
+            role != Qt.ItemDataRole.EditRole
+            or not index.isValid()
+            or index.column() != self.VALUE_COLUMN
+            or not isinstance(value, str)
+        ):
+            return False
+        row = self._items[index.row()]
+        if value != row.value:
+            self.value_edited.emit(row, value)
+        return True

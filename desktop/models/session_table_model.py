@@ -31,12 +31,14 @@ def expires_in_text(seconds: float) -> str:
 class SessionTableModel(PlainTableModel):
     """Rows of :class:`~server.records.SessionRecord`; the row of this client's cookie is marked."""
 
-    COLUMNS = ("Session id", "Created", "Last seen", "Expires in", "Data")
-    EXPIRES_COLUMN = 3
+    COLUMNS = ("Session id", "Held by", "Created", "Last seen", "Expires in", "Data")
+    EXPIRES_COLUMN = 4
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.current_sid: str | None = None
+        #: Session id to the names of the lab browsers whose jar holds it.
+        self.holders: dict[str, list[str]] = {}
         # The countdown is computed here from each row's expiry; nothing asks the server.
         self._ticker = QTimer(self, interval=1000)
         self._ticker.timeout.connect(self._tick)
@@ -75,6 +77,13 @@ class SessionTableModel(PlainTableModel):
         for row in rows:
             self._row_changed(row)
 
+    def set_holders(self, holders: dict[str, list[str]]) -> None:
+        """Show which lab browsers hold each session's id in their cookie jar."""
+        if holders == self.holders:
+            return
+        self.holders = holders
+        self.emit_column_changed(1, [Qt.ItemDataRole.DisplayRole])
+
     def _upsert(self, record: SessionRecord | None) -> None:
         if record is None:
             return
@@ -102,9 +111,10 @@ class SessionTableModel(PlainTableModel):
         self.emit_column_changed(self.EXPIRES_COLUMN, [Qt.ItemDataRole.DisplayRole])
 
     def cells(self, record: SessionRecord) -> tuple[str, ...]:
-        """Return id, times, the countdown and the data as JSON."""
+        """Return id, holders, times, the countdown and the data as JSON."""
         return (
             record.sid,
+            ", ".join(self.holders.get(record.sid, [])),
             _clock(record.created),
             _clock(record.last_seen),
             expires_in_text(record.expires - time.time()),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
@@ -23,6 +24,17 @@ class TrafficEntry:
     exchange: Exchange
     events: Sequence[SessionEvent]
     sentence: str
+    browser: str = "Browser 1"
+    #: Position in the timeline, counted across all browsers (set when appended).
+    number: int = 0
+
+
+def _where(exchange: Exchange) -> str:
+    # The lab's own server goes by its path; another site shows its host as well.
+    parts = urlsplit(exchange.url)
+    if parts.hostname == "127.0.0.1":
+        return exchange.path
+    return f"{parts.netloc}{exchange.path}"
 
 
 def _cookies_sent(exchange: Exchange) -> str:
@@ -40,10 +52,11 @@ def _cookies_set(exchange: Exchange) -> str:
 class TrafficTableModel(PlainTableModel):
     """Rows of :class:`TrafficEntry`, oldest first."""
 
-    COLUMNS = ("#", "Method", "Path", "Status", "Cookie sent", "Set-Cookie")
+    COLUMNS = ("#", "Browser", "Method", "Path", "Status", "Cookie sent", "Set-Cookie")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self._cells: dict[int, tuple[str, ...]] = {}
 
     def entries(self) -> list[TrafficEntry]:
         """Return every entry."""
@@ -54,24 +67,33 @@ class TrafficTableModel(PlainTableModel):
         return self._items[row]
 
     def append(self, entry: TrafficEntry) -> None:
-        """Add an exchange at the bottom."""
+        """Add an exchange at the bottom, numbering it."""
         self.beginInsertRows(QModelIndex(), len(self._items), len(self._items))
-        self._items.append(entry)
+        self._items.append(replace(entry, number=len(self._items) + 1))
         self.endInsertRows()
 
     def clear(self) -> None:
         """Forget every exchange."""
         self.beginResetModel()
         self._items.clear()
+        self._cells.clear()
         self.endResetModel()
 
     def cells(self, entry: TrafficEntry) -> tuple[str, ...]:
-        """Return number, method, path, status and the cookies that crossed."""
+        """Return number, browser, method, path, status and the cookies that crossed."""
+        # Entries never change, and views ask for every cell many times: compute each once.
+        cached = self._cells.get(entry.number)
+        if cached is None:
+            cached = self._cells[entry.number] = self._compute_cells(entry)
+        return cached
+
+    def _compute_cells(self, entry: TrafficEntry) -> tuple[str, ...]:
         exchange = entry.exchange
         return (
-            str(exchange.number),
+            str(entry.number),
+            entry.browser,
             exchange.method,
-            exchange.path,
+            _where(exchange),
             f"{exchange.status} {exchange.reason}",
             _cookies_sent(exchange),
             _cookies_set(exchange),

@@ -25,13 +25,13 @@ def controller(qapp, live_server):
 def requests_made(controller, monkeypatch):
     """Every request the controller's client sends: (thread id, method, path), in order."""
     calls = []
-    send = controller.client.http.request
+    send = controller.client.http.send
 
-    def recording(method, url, *args, **kwargs):
-        calls.append((threading.get_ident(), method, urlsplit(url).path))
-        return send(method, url, *args, **kwargs)
+    def recording(prepared, **kwargs):
+        calls.append((threading.get_ident(), prepared.method, urlsplit(prepared.url).path))
+        return send(prepared, **kwargs)
 
-    monkeypatch.setattr(controller.client.http, "request", recording)
+    monkeypatch.setattr(controller.client.http, "send", recording)
     return calls
 
 

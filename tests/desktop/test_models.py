@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from itertools import product
 from types import SimpleNamespace
 
@@ -224,9 +225,9 @@ def test_the_countdown_ticks_without_asking_anyone(qtbot, sessions):
 
 
 def test_traffic_cells_tooltips_and_errors_in_red(traffic):
-    first = " | ".join(cell(traffic, 0, c) for c in range(6))
-    assert first == "1 | GET | /app_sessions/login/ | 200 OK | — | sessionid=aaaa…"
-    second = " | ".join(cell(traffic, 1, c) for c in range(3, 6))
+    first = " | ".join(cell(traffic, 0, c) for c in range(7))
+    assert first == "1 | Browser 1 | GET | /app_sessions/login/ | 200 OK | — | sessionid=aaaa…"
+    second = " | ".join(cell(traffic, 1, c) for c in range(4, 7))
     assert second == "404 NOT FOUND | sessionid=aaaa… | sessionid (delete)"
     assert [cell(traffic, r, 2, Role.ToolTipRole) for r in (0, 1)] == ["Created.", "Lost."]
     assert cell(traffic, 0, 3, Role.ForegroundRole) is None
@@ -245,7 +246,8 @@ def test_traffic_append_and_clear(qtbot, traffic, make_exchange):
     with qtbot.waitSignal(traffic.rowsInserted) as inserted:
         traffic.append(entry)
     assert inserted.args[1:] == [2, 2]
-    assert traffic.entry(2) is entry and traffic.entries()[-1] is entry
+    assert traffic.entry(2) == replace(entry, number=3)
+    assert traffic.entries()[-1] == traffic.entry(2)
     with qtbot.waitSignal(traffic.modelReset):
         traffic.clear()
     assert traffic.rowCount() == 0 and traffic.entries() == []

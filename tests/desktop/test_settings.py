@@ -36,7 +36,8 @@ def test_font_size_and_geometry_survive_a_relaunch(qtbot, lab, tmp_path):
     window = MainWindow(lab, reopen(path))
     qtbot.addWidget(window)
     window.show()
-    window.resize(700, 500)
+    window.resize(760, 640)
+    size = (window.width(), window.height())
     window.zoom.larger.trigger()
     window.zoom.larger.trigger()
     assert QApplication.font().pointSize() == base + 4
@@ -50,7 +51,7 @@ def test_font_size_and_geometry_survive_a_relaunch(qtbot, lab, tmp_path):
     again = MainWindow(second_lab, settings)
     qtbot.addWidget(again)
     assert QApplication.font().pointSize() == base + 4
-    assert (again.width(), again.height()) == (700, 500)
+    assert (again.width(), again.height()) == size
     again.zoom.reset.trigger()
     assert QApplication.font().pointSize() == base
     again.close()
@@ -65,7 +66,7 @@ def test_switching_the_store_restarts_the_lab_and_is_remembered(qtbot, window, t
     assert window.lab.state.store_name == "memory"
     assert window.status.store.text() == "Store: memory"
     assert window.settings.store == "memory"
-    checked = [a.data() for a in window.store_actions.actions() if a.isChecked()]
+    checked = [name for name, a in window.menus.store_actions.items() if a.isChecked()]
     assert checked == ["memory"]
 
     window.switch_store("cookie")

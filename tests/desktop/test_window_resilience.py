@@ -47,7 +47,7 @@ def test_a_vanished_listening_socket_is_detected(qtbot, window, lab):
     lab.server.listening_socket.close()
     qtbot.waitUntil(lambda: "The session server stopped" in window.server_banner.text())
     window.server_banner.button.click()
-    qtbot.waitUntil(lambda: lab.server.running)
+    qtbot.waitUntil(lambda: window.lab.server.running)
     window.browser.secured_button.click()
     qtbot.waitUntil(lambda: "You are not logged in" in page_text(window))
 
