@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-import requests
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from desktop.exchange import Exchange
@@ -28,6 +27,8 @@ class JobSignals(QObject):
 
 def describe_error(error: Exception) -> str:
     """Say in words why a request failed."""
+    import requests  # already loaded by the request that failed
+
     if isinstance(error, requests.ConnectionError):
         return "Could not reach the session server: it is not running or refused the connection."
     if isinstance(error, requests.Timeout):
@@ -47,10 +48,13 @@ class ClientJob(QRunnable):
 
     def run(self) -> None:
         """Run the action and emit started, exchange_finished…, result or errored, finished."""
+        # Imported here, on the worker, to keep it off the window's start-up.
+        from requests import RequestException
+
         self.signals.started.emit()
         try:
             page = self.action(self._report_exchange)
-        except (requests.RequestException, NavigationError) as error:
+        except (RequestException, NavigationError) as error:
             self.signals.errored.emit(describe_error(error))
         except Exception as error:  # a bug: keep the window alive and say so
             log.exception("a browser action failed")

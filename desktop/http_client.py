@@ -9,13 +9,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
-
-import requests
 
 from desktop.cookie_policy import LabCookiePolicy
 from desktop.exchange import CookieRow, Exchange, jar_rows
 from desktop.page_parser import PageInfo, parse_page
+
+if TYPE_CHECKING:
+    import requests
 
 LOGIN_PATH = "/app_sessions/login/"
 SECURED_PATH = "/app_sessions/secured_page/"
@@ -48,14 +50,28 @@ class BrowserClient:
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url.rstrip("/")
-        self.http = requests.Session()
-        self.http.trust_env = False  # the lab talks to 127.0.0.1 only: no proxies from the env
-        self.http.headers["User-Agent"] = "SessionLab/0.1 (+requests)"
         self.policy = LabCookiePolicy()
-        self.http.cookies.set_policy(self.policy)
         #: Other sites of the lab this browser may visit (the "page on another site").
         self.other_origins: set[str] = set()
         self._counter = 0
+        self._http: requests.Session | None = None
+
+    @property
+    def http(self) -> requests.Session:
+        """The HTTP session with the cookie jar, made on first use.
+
+        ``requests`` takes a tenth of a second to import; importing it here, on the worker's
+        first request, keeps it off the window's start-up.
+        """
+        if self._http is None:
+            import requests
+
+            http = requests.Session()
+            http.trust_env = False  # the lab talks to 127.0.0.1 only: no proxies from the env
+            http.headers["User-Agent"] = "SessionLab/0.1 (+requests)"
+            http.cookies.set_policy(self.policy)
+            self._http = http
+        return self._http
 
     def set_base_url(self, base_url: str) -> None:
         """Point the browser at a restarted server (cookies stay: they do not name a port)."""
@@ -102,7 +118,8 @@ class BrowserClient:
 
     def close(self) -> None:
         """Close pooled connections."""
-        self.http.close()
+        if self._http is not None:
+            self._http.close()
 
     def jar(self) -> tuple[CookieRow, ...]:
         """Return a snapshot of the cookie jar."""
@@ -186,7 +203,9 @@ class BrowserClient:
     def _send(self, method: str, url: str, data: dict | None, initiator: str | None):
         before = self.jar()
         started = time.time()
-        prepared = self.http.prepare_request(requests.Request(method, url, data=data))
+        from requests import Request
+
+        prepared = self.http.prepare_request(Request(method, url, data=data))
         # requests builds the Cookie header from a copy of the jar that ignores our policy;
         # build it again from the jar itself, so browser rules apply and are recorded.
         prepared.headers.pop("Cookie", None)

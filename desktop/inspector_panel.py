@@ -76,6 +76,7 @@ class InspectorPanel(QSplitter):
         self.cookie_payload.hide()
         self.cookie_table.setToolTip("Double-click a value to edit it, as in developer tools.")
 
+        self.session_model.dataChanged.connect(self._fit_holders)
         self.traffic_table.selectionModel().selectionChanged.connect(self._show_selected)
         self.traffic_model.rowsInserted.connect(self._follow_latest)
 
@@ -112,6 +113,12 @@ class InspectorPanel(QSplitter):
         names = [row.name for row in self.cookie_model.rows()]
         if name in names:
             self.cookie_table.selectRow(names.index(name))
+
+    @Slot()
+    def _fit_holders(self, top_left=None, bottom_right=None, roles=None) -> None:
+        # "Held by" changes as browsers come and go; the countdown column ticks every second.
+        if top_left is None or top_left.column() <= 1 <= bottom_right.column():
+            self.session_table.resizeColumnToContents(1)
 
     def reset(self) -> None:
         """Empty the jar and the timeline (a new lab or a new browser)."""

@@ -5,18 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from desktop import __version__
 from server.config import STORES
 
 
 def app_version() -> str:
-    """Return the installed version of Session Lab."""
-    try:
-        return version("session-lab")
-    except PackageNotFoundError:  # run from a source tree that was never installed
-        return "0+unknown"
+    """Return Session Lab's version (kept in ``desktop/__init__.py``, read by the build too)."""
+    return __version__
 
 
 def build_parser() -> argparse.ArgumentParser:

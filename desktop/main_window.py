@@ -124,7 +124,9 @@ class MainWindow(QMainWindow):
         self.browsers.append(browser)
         self.tabs.addTab(browser.pane, browser.name)
         self.tabs.setCurrentWidget(browser.pane)
-        browser.controller.open(LOGIN_PATH)
+        # Once the event loop runs, as a browser paints its window before loading its start
+        # page: the first request (and the worker's import of requests) never delays the window.
+        QTimer.singleShot(0, lambda: browser.controller.open(LOGIN_PATH))
         return browser
 
     def close_extra_browsers(self) -> None:

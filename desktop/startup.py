@@ -30,6 +30,10 @@ def run_app(app: QApplication, args: argparse.Namespace, log_path: Path) -> int:
     settings.store = store
     reporter = CrashReporter(log_path)
     reporter.install()
+    # From here on SIGTERM and Ctrl-C close the window cleanly, even one that arrives while the
+    # lab is still starting: the event loop handles it as soon as it runs.
+    opened: list[MainWindow] = []
+    quitter = QuitOnSignals(lambda: _close_and_quit(app, opened))
     try:
         lab = Lab(
             store=store,
@@ -45,13 +49,14 @@ def run_app(app: QApplication, args: argparse.Namespace, log_path: Path) -> int:
             "Session Lab",
             f"The session server could not start: {error}\n\nThe log is at {log_path}.",
         )
+        quitter.close()
         reporter.uninstall()
         return 1
     window = MainWindow(lab, settings)
+    opened.append(window)
     # The app ends with its window, even if an error dialog is still open.
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     window.destroyed.connect(app.quit)
-    quitter = QuitOnSignals(lambda: _close_and_quit(app, window))
     log.info("Session Lab %s serving %s (%s store)", app.applicationVersion(), lab.url, store)
     window.show()
     try:
@@ -61,8 +66,9 @@ def run_app(app: QApplication, args: argparse.Namespace, log_path: Path) -> int:
         reporter.uninstall()
 
 
-def _close_and_quit(app: QApplication, window: MainWindow) -> None:
+def _close_and_quit(app: QApplication, opened: list[MainWindow]) -> None:
     # SIGTERM or Ctrl-C: close the window (stopping the server) if it still exists, then quit.
-    with contextlib.suppress(RuntimeError):  # already deleted by an earlier close
-        window.close()
+    for window in opened:
+        with contextlib.suppress(RuntimeError):  # already deleted by an earlier close
+            window.close()
     app.quit()

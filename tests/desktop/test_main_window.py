@@ -117,7 +117,7 @@ def test_a_stopped_server_shows_an_error_and_the_window_stays_usable(qtbot, wind
     window.browser.secured_button.click()
     qtbot.waitUntil(lambda: "Could not reach the session server" in window.status.message.text())
     assert "could not be loaded" in page_text(window)
-    assert not window.status.busy.isVisible()
+    qtbot.waitUntil(lambda: not window.status.busy.isVisible())
 
     lab.start()  # same port again, so the window's browser finds it
     log_in(qtbot, window)
