@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from desktop.cookie_policy import LabCookiePolicy
+from desktop.cookie_policy import SAFE_METHODS, LabCookiePolicy
 from desktop.exchange import CookieRow, Exchange, jar_rows
 from desktop.page_parser import PageInfo, parse_page
 
@@ -214,8 +214,11 @@ class BrowserClient:
         withheld = tuple(self.policy.withheld)
         self.policy.begin_request(None)
         if initiator is not None:
-            prepared.headers["Origin"] = initiator_origin(initiator)
+            # Browsers name the other site in Referer, and in Origin for requests that change
+            # things (a POST); a plain GET navigation carries no Origin.
             prepared.headers["Referer"] = initiator
+            if method not in SAFE_METHODS:
+                prepared.headers["Origin"] = initiator_origin(initiator)
         response = self.http.send(prepared, allow_redirects=False, timeout=TIMEOUT)
         self._counter += 1
         request = response.request

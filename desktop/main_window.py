@@ -124,9 +124,12 @@ class MainWindow(QMainWindow):
         self.browsers.append(browser)
         self.tabs.addTab(browser.pane, browser.name)
         self.tabs.setCurrentWidget(browser.pane)
-        # Once the event loop runs, as a browser paints its window before loading its start
-        # page: the first request (and the worker's import of requests) never delays the window.
-        QTimer.singleShot(0, lambda: browser.controller.open(LOGIN_PATH))
+        if self.isVisible():
+            browser.controller.open(LOGIN_PATH)
+        else:
+            # The first browser loads its start page once the window is up, as browsers paint
+            # before they load: the first request never delays the window.
+            QTimer.singleShot(0, lambda: browser.controller.open(LOGIN_PATH))
         return browser
 
     def close_extra_browsers(self) -> None:
@@ -252,7 +255,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_session_event(self, event: SessionEvent) -> None:
-        if self.sender() is not self.bridge:  # queued from a lab already replaced
+        # Queued from a lab already replaced or closed (its bridge may be gone: sender() None).
+        if self.bridge is None or self.sender() is not self.bridge:
             return
         self.inspectors.session_model.apply(event)
         self._unclaimed.append(event)

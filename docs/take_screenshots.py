@@ -50,13 +50,18 @@ def open_window(app: QApplication, folder: Path) -> MainWindow:
     return window
 
 
-def after_login(app: QApplication, folder: Path) -> None:
-    """The README's picture: the POST that rotated the session id, selected."""
-    window = open_window(app, folder)
+def log_in(app: QApplication, window: MainWindow) -> None:
+    """Log in as alice through the window's form."""
     window.browser.userid_edit.setText("alice")
     window.browser.passwd_edit.setText("secret")
     window.browser.login_button.click()
     wait_for(app, lambda: "Welcome USER: alice" in window.browser.page_view.toPlainText())
+
+
+def after_login(app: QApplication, folder: Path) -> None:
+    """The README's picture: the POST that rotated the session id, selected."""
+    window = open_window(app, folder)
+    log_in(app, window)
     window.inspectors.traffic_table.selectRow(window.inspectors.traffic_model.rowCount() - 2)
     app.processEvents()
     window.grab().save(str(HERE / "window-after-login.png"))
@@ -94,10 +99,7 @@ def presenter_mode(app: QApplication, folder: Path) -> None:
 def har_export(app: QApplication, folder: Path) -> None:
     """The window right after exporting its timeline."""
     window = open_window(app, folder)
-    window.browser.userid_edit.setText("alice")
-    window.browser.passwd_edit.setText("secret")
-    window.browser.login_button.click()
-    wait_for(app, lambda: "Welcome USER: alice" in window.browser.page_view.toPlainText())
+    log_in(app, window)
     path = window.menus.actions.export_har(folder / "session-lab.har")
     window.status.show_message(f"Saved the timeline to {path.name} (HAR 1.2).")
     app.processEvents()

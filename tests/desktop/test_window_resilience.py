@@ -61,13 +61,19 @@ def test_a_request_to_a_stopped_server_offers_a_restart(qtbot, window, lab):
     qtbot.waitUntil(lambda: "You are not logged in" in page_text(window))
 
 
-def test_quitting_during_a_slow_request_is_prompt_and_leaves_nothing(qtbot, tmp_path, settings):
-    lab = Lab(data_dir=tmp_path, extra_config={"RESPONSE_DELAY": 30})
+def slow_window(qtbot, tmp_path, settings, delay: float) -> tuple[Lab, MainWindow]:
+    """A window over a lab whose every response waits ``delay`` seconds, its first one pending."""
+    lab = Lab(data_dir=tmp_path, extra_config={"RESPONSE_DELAY": delay})
     lab.start()
     window = MainWindow(lab, settings)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window.status.busy.isVisible())  # the start page is 30 s away
+    qtbot.waitUntil(lambda: window.status.busy.isVisible())
+    return lab, window
+
+
+def test_quitting_during_a_slow_request_is_prompt_and_leaves_nothing(qtbot, tmp_path, settings):
+    lab, window = slow_window(qtbot, tmp_path, settings, delay=30)  # start page 30 s away
     pool = window.controller._pool
     started = time.monotonic()
     window.close()
@@ -80,12 +86,7 @@ def test_quitting_during_a_slow_request_is_prompt_and_leaves_nothing(qtbot, tmp_
 
 
 def test_the_server_stays_responsive_for_the_gui_while_slow(qtbot, tmp_path, settings):
-    lab = Lab(data_dir=tmp_path, extra_config={"RESPONSE_DELAY": 0.5})
-    lab.start()
-    window = MainWindow(lab, settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.status.busy.isVisible())
+    _, window = slow_window(qtbot, tmp_path, settings, delay=0.5)
     # The GUI thread is free: a widget can be typed into while the request is in flight.
     window.browser.userid_edit.setText("typing while busy")
     assert window.browser.userid_edit.text() == "typing while busy"
