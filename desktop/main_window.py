@@ -14,25 +14,22 @@ from desktop.browser_controller import BrowserController
 from desktop.browser_pane import BrowserPane
 from desktop.cookie_forensics import decode_cookie_payload
 from desktop.exchange import CookieRow, Exchange
-from desktop.explain import explain
 from desktop.font_zoom import FontZoom
 from desktop.http_client import LOGIN_PATH
 from desktop.inspector_panel import InspectorPanel
 from desktop.lab import Lab
 from desktop.lab_browser import LabBrowser
 from desktop.lab_menus import LabMenus
-from desktop.models.traffic_table_model import TrafficEntry
 from desktop.server_bridge import ServerEventBridge
 from desktop.settings import LabSettings
 from desktop.status_line import StatusLine
+from desktop.timeline_recorder import TimelineRecorder
 from desktop.walkthrough_panel import WalkthroughPanel
 from desktop.walkthroughs import WALKTHROUGHS
 from desktop.widget_names import name_widget
 from server.records import SessionEvent
 
 log = logging.getLogger(__name__)
-
-MAX_UNCLAIMED_EVENTS = 200
 
 
 class MainWindow(QMainWindow):
@@ -68,8 +65,7 @@ class MainWindow(QMainWindow):
         self.left.addWidget(self.tabs)
         self._build_central()
 
-        # Events wait here until the exchange that caused them arrives (matched by session id).
-        self._unclaimed: list[SessionEvent] = []
+        self.recorder = TimelineRecorder()
         self.browsers: list[LabBrowser] = []
         self.lab: Lab | None = None
         self.bridge: ServerEventBridge | None = None
@@ -161,7 +157,7 @@ class MainWindow(QMainWindow):
     def refresh_lab_view(self) -> None:
         """Show the lab afresh: its store, switches, status and the front browser's jar."""
         lab = self.lab
-        self._unclaimed.clear()
+        self.recorder.clear()
         self.inspectors.session_model.reset(lab.sessions())
         self.menus.show_lab(lab)
         self.status.show_lab(lab)
@@ -259,27 +255,20 @@ class MainWindow(QMainWindow):
         if self.bridge is None or self.sender() is not self.bridge:
             return
         self.inspectors.session_model.apply(event)
-        self._unclaimed.append(event)
-        del self._unclaimed[:-MAX_UNCLAIMED_EVENTS]
+        self.recorder.add_event(event)
         self._update_store_status()
-
-    def _claim_events(self, exchange: Exchange) -> list[SessionEvent]:
-        sids = set(exchange.cookies_sent.values()) | {c.value for c in exchange.cookies_set}
-        mine = [e for e in self._unclaimed if e.sid in sids or e.old_sid in sids]
-        self._unclaimed = [e for e in self._unclaimed if e not in mine]
-        return mine
 
     @Slot(object, object)
     def _on_exchange(self, browser: LabBrowser, exchange: Exchange) -> None:
         if self.lab is None:  # queued before the window closed
             return
-        events = self._claim_events(exchange)
-        sentence = explain(
-            exchange, events, server_side=self.lab.server_side, cookie_name=self.lab.cookie_name
+        entry = self.recorder.entry_for(
+            browser.name,
+            exchange,
+            server_side=self.lab.server_side,
+            cookie_name=self.lab.cookie_name,
         )
-        self.inspectors.traffic_model.append(
-            TrafficEntry(exchange, tuple(events), sentence, browser.name)
-        )
+        self.inspectors.traffic_model.append(entry)
         if browser is self.current_browser:
             self.status.show_message("")
 
