@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import requests
 
@@ -65,3 +68,16 @@ def browser_login(
 def page_text(window) -> str:
     """Return the text the desktop window's page view shows."""
     return window.browser.page_view.toPlainText()
+
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def loads_qt(module: str) -> bool:
+    """Tell whether importing ``module`` in a fresh interpreter loads PySide6."""
+    probe = f"import sys, {module}; print('PySide6' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=PROJECT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip() == "True"

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
-import subprocess
-import sys
 import zlib
 from pathlib import Path
 
 import pytest
-from helpers import SECURED
+from helpers import SECURED, loads_qt
 
 from desktop.cookie_forensics import (
     WEAK_KEYS,
@@ -158,9 +156,4 @@ def test_decoding_needs_no_key():
 
 
 def test_importing_forensics_loads_no_qt():
-    probe = "import sys, desktop.cookie_forensics; print('PySide6' in sys.modules)"
-    result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=PROJECT, capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False"
+    assert not loads_qt("desktop.cookie_forensics")

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from helpers import LOGIN, LOGOUT, SECURED
+from helpers import LOGIN, LOGOUT, SECURED, loads_qt
 
 from desktop.exchange import parse_cookie_header
 from desktop.explain import explain
@@ -346,9 +344,4 @@ def test_write_replaces_an_existing_file(timeline, tmp_path):
 
 
 def test_importing_the_exporter_loads_no_qt():
-    probe = "import sys, desktop.har_export; print('PySide6' in sys.modules)"
-    result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=PROJECT, capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False"
+    assert not loads_qt("desktop.har_export")

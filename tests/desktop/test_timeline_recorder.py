@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from server.records import SessionEvent
-
 from desktop.timeline_recorder import MAX_UNCLAIMED_EVENTS, TimelineRecorder
+from server.records import SessionEvent
 
 OLD, NEW, OTHER = "o" * 43, "n" * 43, "x" * 43
 
