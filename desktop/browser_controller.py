@@ -50,9 +50,10 @@ class BrowserController(QObject):
         self._submit(self.client.logout)
 
     def open_and_submit_form(self, url: str) -> None:
-        """Open a page (another site's, say) and submit its form, as a click would."""
+        """Visit a page of another site of the lab and submit its form, as a click would."""
 
         def visit_and_submit(report):
+            self.client.other_origins.add(url)  # on the worker, like every use of the client
             page = self.client.open(url, report)
             return self.client.submit_form(page, report)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import QUrl, Signal, Slot
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -138,7 +140,7 @@ class BrowserPane(QWidget):
     def show_error(self, message: str) -> None:
         """Show a failed navigation in the page area, as browsers do."""
         self.page_view.setHtml(
-            f"<h2>This page could not be loaded</h2><p style='{ERROR_STYLE}'>{message}</p>"
+            f"<h2>This page could not be loaded</h2><p style='{ERROR_STYLE}'>{escape(message)}</p>"
         )
 
     @staticmethod

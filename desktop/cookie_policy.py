@@ -29,7 +29,10 @@ def site_of(url: str) -> str:
 
 
 def same_site_value(cookie: Cookie) -> str:
-    """Return the cookie's SameSite attribute; browsers treat a missing one as Lax."""
+    """Return the cookie's SameSite attribute; a missing one counts as Lax, as in Chromium.
+
+    (Firefox and Safari still treat a missing SameSite as None; the lab's cookies all say Lax.)
+    """
     for key, value in (cookie._rest or {}).items():
         if key.lower() == "samesite" and value:
             return value.capitalize()

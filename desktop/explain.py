@@ -26,6 +26,7 @@ def explain(
     *,
     server_side: bool = True,
     cookie_name: str = SESSION_COOKIE,
+    signature_ok: bool | None = None,
 ) -> str:
     """Say what happened in ``exchange``, given the store ``events`` it caused."""
     by_kind = {event.kind: event for event in events}
@@ -53,7 +54,9 @@ def explain(
             "the server told the browser to delete its cookie."
         )
     if not sentences:
-        sentences.append(_quiet_exchange(exchange, by_kind, sent, set_cookie, server_side))
+        sentences.append(
+            _quiet_exchange(exchange, by_kind, sent, set_cookie, server_side, signature_ok)
+        )
     if exchange.initiator is not None:
         sentences.insert(
             0,
@@ -71,8 +74,14 @@ def explain(
     return " ".join(sentences)
 
 
-def _quiet_exchange(exchange, by_kind, sent, set_cookie, server_side) -> str:
+def _quiet_exchange(exchange, by_kind, sent, set_cookie, server_side, signature_ok) -> str:
     if not server_side:
+        if sent and signature_ok is False:
+            return (
+                "The browser sent a session cookie whose signature does not match the server's "
+                "key (it was changed, or signed with another key), so the server ignored it: "
+                "no session."
+            )
         if set_cookie is not None and set_cookie.deletes:
             return "The server told the browser to delete its session cookie."
         if set_cookie is not None:

@@ -205,7 +205,9 @@ class BrowserClient:
         started = time.time()
         from requests import Request
 
-        prepared = self.http.prepare_request(Request(method, url, data=data))
+        # A GET form sends its fields in the query string, anything else in the body.
+        query, body = (data, None) if method in SAFE_METHODS else (None, data)
+        prepared = self.http.prepare_request(Request(method, url, params=query, data=body))
         # requests builds the Cookie header from a copy of the jar that ignores our policy;
         # build it again from the jar itself, so browser rules apply and are recorded.
         prepared.headers.pop("Cookie", None)

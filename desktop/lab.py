@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,7 +25,10 @@ WEAK_KEY = "changeme"  # in the attacker's word list, as such keys always are
 WEAKENING = {
     "no_rotation": "session id rotation at login is OFF (session fixation works)",
     "no_csrf": "the CSRF check is OFF (login CSRF works)",
-    "weak_key": f"the secret key is the weak word {WEAK_KEY!r} (cookies can be forged)",
+    "weak_key": (
+        f"the secret key is the weak word {WEAK_KEY!r} (signed cookies and CSRF tokens can be "
+        "forged)"
+    ),
 }
 
 
@@ -108,16 +112,17 @@ class Lab:
         self.stop()
         return self.start()
 
-    def rebuilt(self) -> Lab:
-        """Return a new lab as a restarted process would make it: same store, files and port.
+    def rebuilt(self, store: str | None = None, port: int | None = None) -> Lab:
+        """Return a new lab as a restarted process would make it: same files, port, switches.
 
-        Sessions in memory are gone; the SQLite file and the secret key file remain.
+        Sessions in memory are gone; the SQLite file and the secret key file remain. ``store``
+        and ``port`` change those two (a store switch, or any free port after a failure).
         """
         config = {k: v for k, v in self.config.items() if k not in ("SESSION_STORE", "DATA_DIR")}
         return Lab(
-            store=self.config["SESSION_STORE"],
+            store=store or self.config["SESSION_STORE"],
             data_dir=self.config["DATA_DIR"],
-            port=self.server.port or 0,
+            port=(self.server.port or 0) if port is None else port,
             extra_config=config,
             switches=frozenset(self.switches),
         )
@@ -127,8 +132,15 @@ class Lab:
         return snapshot(self.app)
 
     def purge_expired(self) -> list[SessionRecord]:
-        """Delete expired sessions now (their rows leave the store view by events)."""
-        return purge_expired(self.app)
+        """Delete expired sessions now (their rows leave the store view by events).
+
+        Safe on any thread; a store already closed or locked for too long purges nothing.
+        """
+        try:
+            return purge_expired(self.app)
+        except sqlite3.Error as error:
+            log.warning("could not purge expired sessions: %s", error)
+            return []
 
     def set_lifetimes(self, idle: float, absolute: float) -> None:
         """Change how long sessions live, from now on (the lesson's "short sessions")."""

@@ -10,12 +10,14 @@ from PySide6.QtGui import QDesktopServices
 
 from desktop.cookie_forensics import KeyGuess, forge_cookie, guess_secret_key
 from desktop.har_export import write_har
+from desktop.http_client import LOGIN_PATH
 from desktop.lab import SHORT_LIFETIMES
 from desktop.lab_browser import LabBrowser
+from server.config import DEFAULTS
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LIFETIMES = (30 * 60, 8 * 60 * 60)
+DEFAULT_LIFETIMES = (DEFAULTS["SESSION_IDLE_LIFETIME"], DEFAULTS["SESSION_ABSOLUTE_LIFETIME"])
 
 
 class LabActions:
@@ -56,7 +58,6 @@ class LabActions:
         """Open the page on another site and click its button (login CSRF); return its URL."""
         browser = browser or self.browser()
         url = self.window.lab.other_site_url()
-        browser.controller.client.other_origins.add(url)
         browser.controller.open_and_submit_form(url)
         return url
 
@@ -83,7 +84,7 @@ class LabActions:
 
     def open_in_system_browser(self) -> bool:
         """Open the lab's login page in the system's default browser."""
-        return QDesktopServices.openUrl(QUrl(self.window.lab.url + "/app_sessions/login/"))
+        return QDesktopServices.openUrl(QUrl(self.window.lab.url + LOGIN_PATH))
 
     def export_har(self, path: Path) -> Path:
         """Write the timeline as a HAR 1.2 file."""
@@ -109,4 +110,4 @@ class LabActions:
         self.clear_cookies(first)
         window.inspectors.reset()
         window.refresh_lab_view()
-        first.controller.open("/app_sessions/login/")
+        first.controller.open(LOGIN_PATH)

@@ -151,6 +151,13 @@ class LabMenus:
         path, _ = QFileDialog.getSaveFileName(
             self.window, "Export timeline", "session-lab.har", "HAR files (*.har)"
         )
-        if path:
+        if not path:
+            return
+        try:
             self.actions.export_har(path)
-            self.window.status.show_message(f"Saved the timeline to {path}.")
+        except OSError as error:
+            self.window.status.show_message(
+                f"Could not save the timeline: {error.strerror or error}"
+            )
+            return
+        self.window.status.show_message(f"Saved the timeline to {path}.")

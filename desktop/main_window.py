@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import Qt, QThreadPool, QTimer, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget
 
 from desktop.banners import FAILURE_STYLE, NOTICE_STYLE, Banner
 from desktop.browser_controller import BrowserController
 from desktop.browser_pane import BrowserPane
-from desktop.cookie_forensics import decode_cookie_payload
+from desktop.cookie_forensics import decode_cookie_payload, guess_secret_key
 from desktop.exchange import CookieRow, Exchange
 from desktop.font_zoom import FontZoom
 from desktop.http_client import LOGIN_PATH
@@ -70,6 +71,8 @@ class MainWindow(QMainWindow):
         self.lab: Lab | None = None
         self.bridge: ServerEventBridge | None = None
         # Expiry happens on the server's clock; purge each second so expired rows leave live.
+        self._purger = QThreadPool(self)
+        self._purger.setMaxThreadCount(1)
         self._purge_timer = QTimer(self, interval=1000)
         self._purge_timer.timeout.connect(self._purge_expired)
         self.menus = LabMenus(self)
@@ -110,6 +113,7 @@ class MainWindow(QMainWindow):
         """The front browser's worker."""
         return self.current_browser.controller
 
+    @Slot()
     def add_browser(self) -> LabBrowser:
         """Open another browser with an empty jar, in a new tab, on the login page."""
         browser = LabBrowser(f"Browser {len(self.browsers) + 1}", self.lab.url, self)
@@ -179,43 +183,41 @@ class MainWindow(QMainWindow):
         self.lab = self.bridge = None
         return lab
 
-    def replace_lab(self, make_lab) -> None:
-        """Close the lab and follow the one ``make_lab(old)`` builds (a restart, a new store)."""
+    def replace_lab(self, make_lab: Callable[[Lab], Lab]) -> bool:
+        """Close the lab and follow the one ``make_lab(old)`` builds (a restart, a new store).
+
+        If that lab cannot start, the old one's store and files come back on any free port, so
+        the window always has a server; the red bar says what happened. Returns success.
+        """
         old = self.detach_lab()
-        if old is not None:
-            old.close()
-        lab = make_lab(old)
+        old.close()
         try:
+            lab = make_lab(old)
             lab.start()
-        except OSError as error:
-            self.server_banner.show_text(f"The session server could not start: {error}")
-            raise
+        except Exception as error:  # the window must keep a working lab, whatever went wrong
+            log.exception("the new session server could not start")
+            lab = old.rebuilt(port=0)
+            lab.start()
+            self.attach_lab(lab)
+            self.server_banner.show_text(
+                f"The session server could not start as asked ({error}); it runs on {lab.url}."
+            )
+            return False
         self.attach_lab(lab)
+        return True
 
     @Slot()
     def restart_server(self) -> None:
         """Restart the server as a new process would start: same store, files and port."""
-        self.replace_lab(lambda old: old.rebuilt())
-        self.status.show_message(f"The session server restarted on {self.lab.url}.")
+        if self.replace_lab(lambda old: old.rebuilt()):
+            self.status.show_message(f"The session server restarted on {self.lab.url}.")
 
     def switch_store(self, store: str) -> None:
         """Restart the server with another session store, and remember the choice."""
-        if self.lab is not None and self.lab.state.store_name == store:
-            return
-
-        def with_store(old: Lab | None) -> Lab:
-            if old is None:
-                return Lab(store=store)
-            extra = {k: v for k, v in old.config.items() if k not in ("SESSION_STORE", "DATA_DIR")}
-            return Lab(
-                store=store,
-                data_dir=old.config["DATA_DIR"],
-                extra_config=extra,
-                switches=frozenset(old.switches),
-            )
-
-        self.replace_lab(with_store)
-        self.settings.store = store
+        if self.lab.state.store_name != store and self.replace_lab(
+            lambda old: old.rebuilt(store=store)
+        ):
+            self.settings.store = store
 
     def set_switch(self, name: str, on: bool) -> None:
         """Turn a weakening switch of the server on or off; the red bar says which are on."""
@@ -246,8 +248,10 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _purge_expired(self) -> None:
-        if self.lab is not None and self.lab.server_side:
-            self.lab.purge_expired()
+        # On a worker: the database may be busy (a student has it open), the window must not be.
+        lab = self.lab
+        if lab is not None and lab.server_side and self._purger.activeThreadCount() == 0:
+            self._purger.start(lab.purge_expired)
 
     @Slot(object)
     def _on_session_event(self, event: SessionEvent) -> None:
@@ -262,11 +266,16 @@ class MainWindow(QMainWindow):
     def _on_exchange(self, browser: LabBrowser, exchange: Exchange) -> None:
         if self.lab is None:  # queued before the window closed
             return
+        sent = exchange.cookies_sent.get(self.lab.cookie_name)
+        signature_ok = None
+        if sent is not None and not self.lab.server_side:
+            signature_ok = guess_secret_key(sent, [self.lab.app.secret_key]).key is not None
         entry = self.recorder.entry_for(
             browser.name,
             exchange,
             server_side=self.lab.server_side,
             cookie_name=self.lab.cookie_name,
+            signature_ok=signature_ok,
         )
         self.inspectors.traffic_model.append(entry)
         if browser is self.current_browser:
@@ -348,6 +357,7 @@ class MainWindow(QMainWindow):
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
         self._purge_timer.stop()
+        self._purger.waitForDone(1000)
         # Server first: closing its connections ends any request a worker still waits on.
         lab = self.detach_lab()
         for browser in self.browsers:

@@ -7,7 +7,7 @@ import signal
 import socket
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QSocketNotifier
+from PySide6.QtCore import QObject, QSocketNotifier, Slot
 
 
 class QuitOnSignals(QObject):
@@ -31,6 +31,7 @@ class QuitOnSignals(QObject):
         self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._wake)
 
+    @Slot()
     def _wake(self) -> None:
         with contextlib.suppress(OSError):
             self._reader.recv(64)

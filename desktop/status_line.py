@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 from desktop.browser_pane import ERROR_STYLE
@@ -43,7 +43,6 @@ class StatusLine:
         """Show the live-session count."""
         self.sessions.setText(text)
 
-    @Slot(bool)
     def set_busy(self, busy: bool) -> None:
         """Show or hide the working indicator."""
         self.busy.setVisible(busy)

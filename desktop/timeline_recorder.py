@@ -31,11 +31,27 @@ class TimelineRecorder:
         del self._unclaimed[:-MAX_UNCLAIMED_EVENTS]
 
     def entry_for(
-        self, browser: str, exchange: Exchange, *, server_side: bool, cookie_name: str
+        self,
+        browser: str,
+        exchange: Exchange,
+        *,
+        server_side: bool,
+        cookie_name: str,
+        signature_ok: bool | None = None,
     ) -> TrafficEntry:
-        """Return the timeline entry for ``exchange``, claiming the events it caused."""
+        """Return the timeline entry for ``exchange``, claiming the events it caused.
+
+        ``signature_ok`` says, for the signed-cookie store, whether the session cookie sent
+        verifies with the server's key (None when unknown or not applicable).
+        """
         sids = set(exchange.cookies_sent.values()) | {c.value for c in exchange.cookies_set}
         events = [e for e in self._unclaimed if e.sid in sids or e.old_sid in sids]
         self._unclaimed = [e for e in self._unclaimed if e not in events]
-        sentence = explain(exchange, events, server_side=server_side, cookie_name=cookie_name)
+        sentence = explain(
+            exchange,
+            events,
+            server_side=server_side,
+            cookie_name=cookie_name,
+            signature_ok=signature_ok,
+        )
         return TrafficEntry(exchange, tuple(events), sentence, browser)

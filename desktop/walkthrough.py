@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from desktop.explain import short_id
 from desktop.lab_actions import LabActions
 from desktop.lab_browser import LabBrowser
 
@@ -53,13 +54,9 @@ class WalkRun:
         """Return the session cookie Browser ``number`` holds."""
         return self.browser(number).cookie(self.window.lab.cookie_name)
 
-    def page_text(self, number: int) -> str:
-        """Return what Browser ``number`` shows."""
-        return self.window.browsers[number - 1].pane.page_view.toPlainText()
-
     def short(self, sid: str | None) -> str:
-        """Return the first characters of a session id."""
-        return f"{sid[:4]}…" if sid else "(none)"
+        """Return the first characters of a session id, as the timeline shows them."""
+        return short_id(sid)
 
 
 Action = Callable[[WalkRun], None]
@@ -93,7 +90,6 @@ class Walkthrough:
     steps: tuple[Step, ...]
     #: The store the scenario starts on ("sqlite" unless it is about another one).
     store: str = "sqlite"
-    tags: tuple[str, ...] = field(default_factory=tuple)
 
 
 def actions_of(step: Step) -> list[Action]:

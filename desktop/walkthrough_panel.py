@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from html import escape
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -21,13 +22,13 @@ from desktop.walkthrough import WalkRun, Walkthrough, actions_of, text_of
 from desktop.widget_names import name_widget
 
 POLL_MS = 100
+MAX_WAIT_SECONDS = 180  # the longest step waits out a 60 s session lifetime
+
+log = logging.getLogger(__name__)
 
 
 class WalkthroughPanel(QWidget):
     """Runs one :class:`Walkthrough` at a time against a window, a step per Next."""
-
-    step_done = Signal(int)  # the index of the step that just finished
-    finished = Signal(str)  # the key of the walkthrough that ended
 
     def __init__(self, window, walkthroughs: Sequence[Walkthrough]) -> None:
         super().__init__()
@@ -73,6 +74,7 @@ class WalkthroughPanel(QWidget):
         """Whether the current walkthrough has run all its steps."""
         return self.current is not None and self.index >= len(self.current.steps)
 
+    @Slot(str)
     def start(self, key: str) -> None:
         """Reset the lab to a clean state and show the walkthrough's steps."""
         walk = self.walkthroughs[key]
@@ -96,7 +98,23 @@ class WalkthroughPanel(QWidget):
         step = self.current.steps[self.index]
         self.steps.setCurrentRow(self.index)
         self._wait_for(step)
-        self._pending.pop(0)(self.run)
+        self._run(self._pending.pop(0))
+
+    def _run(self, action) -> bool:
+        """Run one action; an error stops the step with a message instead of escaping Qt."""
+        try:
+            action(self.run)
+        except Exception as error:  # a broken step must not break the window
+            log.exception("a walkthrough step failed")
+            self._abort(f"This step could not be performed: {error}")
+            return False
+        return True
+
+    def _abort(self, message: str) -> None:
+        self._timer.stop()
+        self._pending = []
+        self.text.append(f"<p style='color:#b00020'>{escape(message)} Press Next to retry.</p>")
+        self.next_button.setEnabled(True)
 
     def _wait_for(self, step) -> None:
         self.next_button.setEnabled(False)
@@ -119,12 +137,16 @@ class WalkthroughPanel(QWidget):
         ):
             self._last_repeat = time.monotonic()
             for action in actions_of(step):
-                action(self.run)
+                if not self._run(action):
+                    return
+            return
+        if time.monotonic() - self._waiting_since > MAX_WAIT_SECONDS:
+            self._abort("This step did not finish in time; is the server running?")
             return
         if not self._lab_idle():
             return
         if self._pending:  # the next part of a multi-part step, now that the last one is done
-            self._pending.pop(0)(self.run)
+            self._run(self._pending.pop(0))
             return
         if step is not None and step.done_when is not None and not step.done_when(self.run):
             return
@@ -143,12 +165,10 @@ class WalkthroughPanel(QWidget):
         if step.highlight is not None:
             step.highlight(self.run)
         self.index += 1
-        self.step_done.emit(self.index - 1)
         if self.done:
             self.text.append(f"<hr><p><b>What this shows:</b> {escape(self.current.teaches)}</p>")
             self.next_button.setText("Done")
             self.next_button.setEnabled(False)
-            self.finished.emit(self.current.key)
             return
         self._show_next_label()
 

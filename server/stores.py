@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import time
@@ -12,6 +13,8 @@ from pathlib import Path
 from flask.json.tag import TaggedJSONSerializer
 
 from server.records import SessionRecord
+
+log = logging.getLogger(__name__)
 
 _serializer = TaggedJSONSerializer()
 
@@ -177,15 +180,20 @@ class SqliteStore(SessionStore):
             raise
         return conn
 
-    def _row_to_record(self, row: tuple) -> SessionRecord:
+    def _row_to_record(self, row: tuple) -> SessionRecord | None:
+        # Students may edit the file by hand: a row we cannot read is skipped, never a crash.
         sid, data, created, last_seen, expires = row
-        return SessionRecord(
-            sid=sid,
-            data=_serializer.loads(data),
-            created=_from_text(created),
-            last_seen=_from_text(last_seen),
-            expires=_from_text(expires),
-        )
+        try:
+            return SessionRecord(
+                sid=sid,
+                data=_serializer.loads(data),
+                created=_from_text(created),
+                last_seen=_from_text(last_seen),
+                expires=_from_text(expires),
+            )
+        except (TypeError, ValueError) as error:
+            log.warning("skipping unreadable session row %r in %s: %s", sid, self.path, error)
+            return None
 
     def load(self, sid: str) -> SessionRecord | None:
         """Return the record stored under ``sid``, or None."""
@@ -226,7 +234,9 @@ class SqliteStore(SessionStore):
                 "DELETE FROM sessions WHERE id = ? RETURNING id, data, created, last_seen, expires",
                 (sid,),
             ).fetchone()
-        return self._row_to_record(row) if row else None
+        if row is None:
+            return None
+        return self._row_to_record(row) or SessionRecord(sid=row[0])
 
     def records(self) -> list[SessionRecord]:
         """Return every row, oldest first."""
@@ -234,7 +244,7 @@ class SqliteStore(SessionStore):
             rows = self._conn.execute(
                 "SELECT id, data, created, last_seen, expires FROM sessions ORDER BY created"
             ).fetchall()
-        return [self._row_to_record(row) for row in rows]
+        return [record for row in rows if (record := self._row_to_record(row))]
 
     def purge_expired(self, now: float) -> list[SessionRecord]:
         """Delete every expired row in one statement and return them."""
@@ -244,7 +254,7 @@ class SqliteStore(SessionStore):
                 " RETURNING id, data, created, last_seen, expires",
                 (_to_text(now),),
             ).fetchall()
-        return [self._row_to_record(row) for row in rows]
+        return [record for row in rows if (record := self._row_to_record(row))]
 
     def close(self) -> None:
         """Close the connection."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
 
 from desktop.exchange import CookieRow
@@ -80,6 +80,7 @@ class CookieTableModel(PlainTableModel):
         key = (self._items[row].key, column)
         return self._changed.get(key, 0.0) > time.monotonic()
 
+    @Slot()
     def _fade(self) -> None:
         now = time.monotonic()
         self._changed = {k: t for k, t in self._changed.items() if t > now}

@@ -6,7 +6,7 @@ import json
 import time
 from datetime import datetime
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Slot
 from PySide6.QtGui import QColor, QFont
 
 from desktop.models.plain_table_model import PlainTableModel
@@ -107,6 +107,7 @@ class SessionTableModel(PlainTableModel):
     def _row_changed(self, row: int) -> None:
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
 
+    @Slot()
     def _tick(self) -> None:
         self.emit_column_changed(self.EXPIRES_COLUMN, [Qt.ItemDataRole.DisplayRole])
 

@@ -17,7 +17,11 @@ def _tamper(run: WalkRun) -> None:
     names = [row.name for row in model.rows()]
     row = names.index(run.window.lab.cookie_name)
     value = model.rows()[row].value
-    run.notes["tampered"] = value[:-1] + ("A" if value[-1] != "A" else "B")
+    # Change a character in the middle: the last base64 character carries padding bits that
+    # decoding ignores, so changing it may change nothing at all.
+    middle = next(i for i in range(len(value) // 2, len(value)) if value[i] != ".")
+    swapped = "x" if value[middle] != "x" else "y"
+    run.notes["tampered"] = value[:middle] + swapped + value[middle + 1 :]
     model.setData(
         model.index(row, model.VALUE_COLUMN), run.notes["tampered"], Qt.ItemDataRole.EditRole
     )
@@ -106,8 +110,9 @@ FIXATION = Walkthrough(
         Step(
             "Plant the attacker's id in the victim's Browser 1",
             _plant,
-            "The victim's jar now holds the attacker's session id (a link or a script on a "
-            "shared domain could do this).",
+            "The victim's jar now holds the attacker's session id. A script injected into "
+            "the site (XSS), a sibling subdomain setting a Domain cookie, or a network "
+            "attacker on plain HTTP could plant it; this server reads ids only from cookies.",
             _highlight_sid(1),
         ),
         Step(

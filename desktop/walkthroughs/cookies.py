@@ -11,8 +11,9 @@ def _gone(number: int):
     """Done when Browser ``number``'s session has left the store."""
 
     def check(run: WalkRun) -> bool:
+        # The store inspector follows the server's events: no need to read the database.
         sid = run.notes.get(f"sid{number}")
-        return sid is not None and sid not in {r.sid for r in run.window.lab.sessions()}
+        return sid is not None and run.window.inspectors.session_model.row_of(sid) < 0
 
     return check
 
@@ -98,9 +99,11 @@ CLEAR = Walkthrough(
     key="clear_cookies",
     title="Clear cookies, and cookies that are not sent",
     teaches=(
-        "A browser does not send every cookie it holds: a Secure cookie never travels over "
-        "plain HTTP and an expired one is dropped. Clearing cookies forgets the session id, "
-        "which logs the browser out, but the server's session lives on until it expires."
+        "A browser does not send every cookie it holds: a Secure cookie only travels over "
+        "HTTPS (real browsers make an exception for localhost; the lab's browser, like a "
+        "browser on a real site, does not) and an expired one is dropped. Clearing cookies "
+        "forgets the session id, which logs the browser out, but the server's session lives "
+        "on until it expires."
     ),
     steps=(
         Step("Log in as alice", lambda run: run.login(1, "alice"), "Logged in."),
@@ -114,7 +117,8 @@ CLEAR = Walkthrough(
             "Open the secured page",
             lambda run: run.secured_page(1),
             "The timeline's detail lists prefs under 'Cookies held but not sent': Secure "
-            "cookies only go over HTTPS, and the lab's server speaks plain HTTP.",
+            "cookies only go over HTTPS, and the lab's server speaks plain HTTP. (Your own "
+            "browser would send it to localhost, which browsers trust as if it were HTTPS.)",
         ),
         Step(
             "Wait until promo expires, then open the secured page",

@@ -161,3 +161,19 @@ def test_status_suffix(make_exchange, status, location, suffix):
 def test_no_suffix_without_redirect_target_or_error(make_exchange, status):
     sentence = explain(make_exchange(status=status), [])
     assert sentence.count(".") == 1 and "redirected" not in sentence
+
+
+@pytest.mark.parametrize(
+    ("signature_ok", "expected"),
+    [
+        (False, "signature does not match the server's key"),
+        (True, "checked its signature and read it"),
+        (None, "checked its signature and read it"),
+    ],
+)
+def test_a_signed_cookie_that_fails_its_check_is_said_to_be_ignored(
+    make_exchange, signature_ok, expected
+):
+    hop = make_exchange(cookie="sessionid=eyJ1c2VyaWQiOiJhIn0.Zz.sig")
+    sentence = explain(hop, (), server_side=False, signature_ok=signature_ok)
+    assert expected in sentence

@@ -139,3 +139,14 @@ def test_errors_in_other_threads_are_reported_too(qtbot, window, tmp_path):
         reporter.dialog.accept()
     finally:
         reporter.uninstall()
+
+
+def test_a_lab_that_cannot_start_falls_back_to_a_working_one(qtbot, window):
+    def broken(old: Lab) -> Lab:
+        raise OSError("the disk is full")
+
+    assert window.replace_lab(broken) is False
+    assert "could not start as asked (the disk is full)" in window.server_banner.text()
+    assert window.lab.server.running
+    window.browser.secured_button.click()
+    qtbot.waitUntil(lambda: "You are not logged in" in page_text(window))

@@ -6,6 +6,7 @@ import contextlib
 import json
 import sqlite3
 import threading
+import time
 
 import pytest
 
@@ -191,3 +192,21 @@ def test_an_unopenable_sqlite_path_is_an_oserror_and_left_alone(tmp_path):
         SqliteStore(path)
     assert path.is_dir()
     assert [p.name for p in tmp_path.iterdir()] == ["sessions.sqlite3"]
+
+
+@pytest.mark.parametrize(
+    ("column", "garbage"), [("data", "{not json"), ("created", "yesterday-ish"), ("expires", "")]
+)
+def test_a_hand_edited_unreadable_row_is_skipped_not_fatal(tmp_path, column, garbage):
+    store = SqliteStore(tmp_path / "sessions.sqlite3")
+    try:
+        now = time.time()
+        for sid in ("good" * 8, "bad" * 8):
+            store.save(SessionRecord(sid, {"userid": sid[:4]}, now, now, now + 60), create=True)
+        store._conn.execute(f"UPDATE sessions SET {column} = ? WHERE id = ?", (garbage, "bad" * 8))
+        assert [r.sid for r in store.records()] == ["good" * 8]
+        assert store.load("bad" * 8) is None
+        assert store.delete("bad" * 8) is not None
+        assert store.purge_expired(now + 120)[0].sid == "good" * 8
+    finally:
+        store.close()
