@@ -47,9 +47,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["session_lab"] = state
     app.session_interface = make_session_interface(app, state.store)
 
+    # The simulated delay comes first, so that refused requests (CSRF) are slow as well.
+    latency.init_app(app)
     CSRFProtect(app)
     errors.init_app(app)
-    latency.init_app(app)
     app.register_blueprint(views.index_bp)
     app.register_blueprint(views.bp)
     return app

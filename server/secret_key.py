@@ -12,21 +12,30 @@ KEY_FILE_NAME = "secret_key"
 def load_or_create_secret_key(data_dir: Path) -> str:
     """Return the key stored in ``data_dir``, creating it (mode 0600) on first run.
 
-    Raises OSError when the directory cannot be read or written; two processes starting at
-    once agree on one key, since only one of them can create the file.
+    Raises OSError when the directory cannot be read or written. The key is written to a
+    private temporary file first and then linked into place, so another process never reads
+    a half-written key, and two processes starting at once agree on the first one linked.
     """
     path = Path(data_dir) / KEY_FILE_NAME
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        key = path.read_text(encoding="ascii").strip()
-        if key:
-            return key
-        raise OSError(f"{path} is empty; delete it to have a new key made") from None
-    key = secrets.token_hex(32)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key + "\n")
+    if not path.exists():
+        staging = _write_private(path.with_name(f"{KEY_FILE_NAME}.{secrets.token_hex(8)}.new"))
+        try:
+            os.link(staging, path)
+        except FileExistsError:
+            pass  # another process won the race; use its key
+        finally:
+            staging.unlink(missing_ok=True)
+    key = path.read_text(encoding="ascii").strip()
+    if not key:
+        raise OSError(f"{path} is empty; delete it to have a new key made")
     return key
+
+
+def _write_private(path: Path, key: str | None = None) -> Path:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write((key or secrets.token_hex(32)) + "\n")
+    return path
 
 
 def replace_secret_key(data_dir: Path | None) -> str:
@@ -37,9 +46,5 @@ def replace_secret_key(data_dir: Path | None) -> str:
     key = secrets.token_hex(32)
     if data_dir is not None:
         path = Path(data_dir) / KEY_FILE_NAME
-        staging = path.with_name(KEY_FILE_NAME + ".new")
-        fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(key + "\n")
-        staging.replace(path)
+        _write_private(path.with_name(KEY_FILE_NAME + ".new"), key).replace(path)
     return key

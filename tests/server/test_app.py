@@ -168,3 +168,14 @@ def test_close_app_releases_the_database(app):
     close_app(app)
     with pytest.raises(sqlite3.ProgrammingError, match="closed"):
         snapshot(app)
+
+
+def test_processes_starting_at_once_agree_on_one_complete_key(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from server.secret_key import load_or_create_secret_key
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        keys = set(pool.map(lambda _: load_or_create_secret_key(tmp_path), range(32)))
+    assert len(keys) == 1 and len(keys.pop()) == 64
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]
