@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         self.menus = LabMenus(self)
         self.walkthrough_panel = WalkthroughPanel(self, WALKTHROUGHS)
         self.left.addWidget(self.walkthrough_panel)
-        self.left.setSizes([470, 390])
+        self.left.setSizes([600, 260])
         self.menus.add_scenarios(WALKTHROUGHS, self.walkthrough_panel.start)
         self.attach_lab(lab)
         self.add_browser()

@@ -48,6 +48,7 @@ class WalkthroughPanel(QWidget):
         self.start_button.clicked.connect(lambda: self.start(self.choice.currentData()))
         self.steps = name_widget(QListWidget(), "walkthrough_steps", "Walkthrough steps")
         self.steps.setMaximumHeight(100)
+        self.steps.hide()  # until a walkthrough starts: the page needs the room
         self.text = name_widget(QTextBrowser(), "walkthrough_text", "What just happened")
         self.next_button = name_widget(QPushButton("Next"), "walkthrough_next", "Next step")
         self.next_button.setEnabled(False)
@@ -85,6 +86,7 @@ class WalkthroughPanel(QWidget):
             self.window.switch_store(walk.store)
         self.run.actions.reset_lab()
         self.steps.clear()
+        self.steps.show()
         for number, step in enumerate(walk.steps, start=1):
             self.steps.addItem(f"{number}. {step.title}")
         self.text.setHtml(f"<h3>{escape(walk.title)}</h3><p>{escape(walk.teaches)}</p>")
