@@ -22,6 +22,8 @@ from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 log = logging.getLogger(__name__)
 
 POLL_INTERVAL = 0.1
+LINGER_SECONDS = 0.2
+LINGER_BYTES = 1 << 20
 
 
 class ServerStartError(RuntimeError):
@@ -71,6 +73,20 @@ class _TrackingServer(ThreadedWSGIServer):
         with self._lock:
             self._handlers[thread] = request
         thread.start()
+
+    def shutdown_request(self, request) -> None:
+        # A lingering close: the server may answer (413, 414) before the client has finished
+        # sending. Closing with unread bytes makes the kernel reset the connection, and the
+        # client loses the answer; so stop writing, read what is still coming (briefly, up to a
+        # limit), then close.
+        with contextlib.suppress(OSError):
+            request.shutdown(socket.SHUT_WR)
+        with contextlib.suppress(OSError):
+            request.settimeout(LINGER_SECONDS)
+            drained = 0
+            while drained < LINGER_BYTES and (chunk := request.recv(65536)):
+                drained += len(chunk)
+        self.close_request(request)
 
     def process_request_thread(self, request, client_address) -> None:
         try:
