@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 
-from desktop.cookie_forensics import KeyGuess, forge_cookie, guess_secret_key
-from desktop.har_export import write_har
 from desktop.http_client import LOGIN_PATH
 from desktop.lab import SHORT_LIFETIMES
 from desktop.lab_browser import LabBrowser
 from server.config import DEFAULTS
+
+if TYPE_CHECKING:
+    from desktop.cookie_forensics import KeyGuess
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +76,8 @@ class LabActions:
 
     def guess_key_and_forge(self, attacker: LabBrowser, userid: str = "admin") -> KeyGuess:
         """Guess the key from the attacker's own cookie; if found, forge a session for a user."""
+        from desktop.cookie_forensics import KeyGuess, forge_cookie, guess_secret_key
+
         own = attacker.cookie(self.cookie_name)
         guess = guess_secret_key(own) if own else KeyGuess(None, 0)
         if guess.key is not None:
@@ -88,6 +92,7 @@ class LabActions:
 
     def export_har(self, path: Path) -> Path:
         """Write the timeline as a HAR 1.2 file."""
+        from desktop.har_export import write_har
         from desktop.main import app_version
 
         write_har(

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QToolButton, Q
 from desktop.banners import FAILURE_STYLE, NOTICE_STYLE, Banner
 from desktop.browser_controller import BrowserController
 from desktop.browser_pane import BrowserPane
-from desktop.cookie_forensics import decode_cookie_payload, guess_secret_key
 from desktop.exchange import CookieRow, Exchange
 from desktop.font_zoom import FontZoom
 from desktop.http_client import LOGIN_PATH
@@ -25,8 +24,6 @@ from desktop.server_bridge import ServerEventBridge
 from desktop.settings import LabSettings
 from desktop.status_line import StatusLine
 from desktop.timeline_recorder import TimelineRecorder
-from desktop.walkthrough_panel import WalkthroughPanel
-from desktop.walkthroughs import WALKTHROUGHS
 from desktop.widget_names import name_widget
 from server.records import SessionEvent
 
@@ -76,13 +73,25 @@ class MainWindow(QMainWindow):
         self._purge_timer = QTimer(self, interval=1000)
         self._purge_timer.timeout.connect(self._purge_expired)
         self.menus = LabMenus(self)
-        self.walkthrough_panel = WalkthroughPanel(self, WALKTHROUGHS)
-        self.left.addWidget(self.walkthrough_panel)
-        self.left.setSizes([600, 260])
-        self.menus.add_scenarios(WALKTHROUGHS, self.walkthrough_panel.start)
+        self._walkthrough_panel = None
         self.attach_lab(lab)
         self.add_browser()
         self._purge_timer.start()
+        # The scenarios are not needed for the first paint: build them once the loop runs.
+        QTimer.singleShot(0, lambda: self.walkthrough_panel)
+
+    @property
+    def walkthrough_panel(self):
+        """The guided walkthroughs under the browser (built on first use)."""
+        if self._walkthrough_panel is None:
+            from desktop.walkthrough_panel import WalkthroughPanel
+            from desktop.walkthroughs import WALKTHROUGHS
+
+            self._walkthrough_panel = WalkthroughPanel(self, WALKTHROUGHS)
+            self.left.addWidget(self._walkthrough_panel)
+            self.left.setSizes([600, 260])
+            self.menus.add_scenarios(WALKTHROUGHS, self._walkthrough_panel.start)
+        return self._walkthrough_panel
 
     def _build_central(self) -> None:
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -269,6 +278,8 @@ class MainWindow(QMainWindow):
         sent = exchange.cookies_sent.get(self.lab.cookie_name)
         signature_ok = None
         if sent is not None and not self.lab.server_side:
+            from desktop.cookie_forensics import guess_secret_key
+
             signature_ok = guess_secret_key(sent, [self.lab.app.secret_key]).key is not None
         entry = self.recorder.entry_for(
             browser.name,
@@ -302,11 +313,11 @@ class MainWindow(QMainWindow):
         self.inspectors.cookie_model.set_rows(browser.jar)
         session_cookie = browser.cookie(self.lab.cookie_name)
         self.inspectors.session_model.set_current_sid(session_cookie)
-        payload = (
-            None
-            if self.lab.server_side or not session_cookie
-            else decode_cookie_payload(session_cookie)
-        )
+        payload = None
+        if session_cookie and not self.lab.server_side:
+            from desktop.cookie_forensics import decode_cookie_payload
+
+            payload = decode_cookie_payload(session_cookie)
         self.inspectors.show_cookie_payload(
             f"Decoded cookie payload: {payload} — anyone can read this; only the server can "
             "sign it."
