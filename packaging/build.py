@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -79,9 +79,12 @@ def free_port() -> int:
 
 
 def project_version() -> str:
-    """Return the version pyproject.toml declares."""
-    with (ROOT / "pyproject.toml").open("rb") as file:
-        return tomllib.load(file)["project"]["version"]
+    """Return the project's version, kept in ``desktop/__init__.py`` (pyproject reads it too)."""
+    source = (ROOT / "desktop" / "__init__.py").read_text(encoding="utf-8")
+    match = re.search(r'^__version__ = "([^"]+)"', source, re.MULTILINE)
+    if match is None:
+        raise SystemExit("desktop/__init__.py has no __version__")
+    return match.group(1)
 
 
 def check_version(exe: Path, env: dict[str, str], cwd: Path) -> None:
