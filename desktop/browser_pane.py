@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.http_client import PageResult
+from desktop.http_client import SECURED_PATH, PageResult
 from desktop.widget_names import name_widget
 from server.forms import PASSWD_MAX, USERID_MAX
 
@@ -134,7 +134,7 @@ class BrowserPane(QWidget):
         posted = any(exchange.method == "POST" for exchange in page.exchanges)
         page_error = errors.get("page") if posted else None
         self._set_error(self.form_error, errors.get("csrf_token") or page_error)
-        if page.status < 400 and page.url.endswith("/secured_page/"):
+        if page.status < 400 and page.url.endswith(SECURED_PATH):
             self.passwd_edit.clear()
 
     def show_error(self, message: str) -> None:

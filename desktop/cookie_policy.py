@@ -28,15 +28,20 @@ def site_of(url: str) -> str:
     return f"{parts.scheme}://{parts.hostname or ''}"
 
 
+def extra_attributes(cookie: Cookie) -> dict[str, str | None]:
+    """Return the attributes ``http.cookiejar`` keeps aside (HttpOnly, SameSite), lower-cased.
+
+    The jar keeps them in the case the server wrote them; browsers don't care about case.
+    """
+    return {name.lower(): value for name, value in (cookie._rest or {}).items()}
+
+
 def same_site_value(cookie: Cookie) -> str:
     """Return the cookie's SameSite attribute; a missing one counts as Lax, as in Chromium.
 
     (Firefox and Safari still treat a missing SameSite as None; the lab's cookies all say Lax.)
     """
-    for key, value in (cookie._rest or {}).items():
-        if key.lower() == "samesite" and value:
-            return value.capitalize()
-    return "Lax"
+    return (extra_attributes(cookie).get("samesite") or "Lax").capitalize()
 
 
 class LabCookiePolicy(DefaultCookiePolicy):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.cookiejar import Cookie, CookieJar, http2time
 
-from desktop.cookie_policy import WithheldCookie
+from desktop.cookie_policy import WithheldCookie, extra_attributes
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,7 @@ class CookieRow:
     @classmethod
     def from_cookie(cls, cookie: Cookie) -> CookieRow:
         """Describe an :mod:`http.cookiejar` cookie."""
-        # The jar keeps unknown attributes in the case the server wrote them; browsers don't care.
-        rest = {name.lower(): value for name, value in cookie._rest.items()}
+        rest = extra_attributes(cookie)
         return cls(
             name=cookie.name,
             value=cookie.value or "",
@@ -96,15 +95,22 @@ class SetCookie:
     value: str
     attributes: dict[str, str]
 
+    def expires_at(self, received: float) -> float | None:
+        """When the cookie expires, for a header received at ``received``; None: session cookie.
+
+        Decided as ``http.cookiejar`` and browsers decide: a valid Max-Age wins over Expires.
+        """
+        max_age = self.attributes.get("max-age", "")
+        if max_age.lstrip("-").isdigit():
+            return received + int(max_age)
+        return http2time(self.attributes.get("expires", ""))
+
     @property
     def deletes(self) -> bool:
         """Whether the header tells the browser to drop the cookie (expiry in the past)."""
-        # Decided as http.cookiejar decides: a valid Max-Age wins over Expires.
-        max_age = self.attributes.get("max-age", "")
-        if max_age.lstrip("-").isdigit():
-            return int(max_age) <= 0
-        expires = http2time(self.attributes.get("expires", ""))
-        return expires is not None and expires <= time.time()
+        now = time.time()
+        expires = self.expires_at(now)
+        return expires is not None and expires <= now
 
     @classmethod
     def parse(cls, header: str) -> SetCookie:
@@ -119,15 +125,29 @@ class SetCookie:
         return cls(name.strip(), value.strip(), attributes)
 
 
-def parse_cookie_header(header: str | None) -> dict[str, str]:
-    """Split a request's ``Cookie`` header into name/value pairs."""
-    pairs = {}
+def cookie_pairs(header: str | None) -> list[tuple[str, str]]:
+    """Split a request's ``Cookie`` header into its name/value pairs, duplicates included."""
+    pairs = []
     for part in (header or "").split(";"):
         name, sep, value = part.partition("=")
         if sep:
-            # The first of two same-named cookies is the one the server reads (werkzeug does so).
-            pairs.setdefault(name.strip(), value.strip())
+            pairs.append((name.strip(), value.strip()))
     return pairs
+
+
+def parse_cookie_header(header: str | None) -> dict[str, str]:
+    """Split a request's ``Cookie`` header into a mapping of name to value."""
+    cookies: dict[str, str] = {}
+    for name, value in cookie_pairs(header):
+        # The first of two same-named cookies is the one the server reads (werkzeug does so).
+        cookies.setdefault(name, value)
+    return cookies
+
+
+def header_value(headers: tuple[tuple[str, str], ...], name: str) -> str | None:
+    """Return the first value of header ``name`` (any case), or None."""
+    name = name.lower()
+    return next((value for key, value in headers if key.lower() == name), None)
 
 
 @dataclass(frozen=True)
@@ -156,9 +176,7 @@ class Exchange:
     @property
     def cookies_sent(self) -> dict[str, str]:
         """Cookies the request carried in its ``Cookie`` header."""
-        return parse_cookie_header(
-            next((v for k, v in self.request_headers if k.lower() == "cookie"), None)
-        )
+        return parse_cookie_header(header_value(self.request_headers, "cookie"))
 
     @property
     def cookies_set(self) -> list[SetCookie]:
@@ -168,7 +186,7 @@ class Exchange:
     @property
     def location(self) -> str | None:
         """Where a redirect points, or None."""
-        return next((v for k, v in self.response_headers if k.lower() == "location"), None)
+        return header_value(self.response_headers, "location")
 
     @property
     def jar_changes(self) -> list[JarChange]:

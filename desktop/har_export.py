@@ -14,12 +14,11 @@ import json
 import os
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from http.cookiejar import http2time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from desktop.exchange import Exchange, SetCookie
+from desktop.exchange import Exchange, SetCookie, cookie_pairs, header_value
 from server.records import SessionEvent
 
 if TYPE_CHECKING:  # the model module imports Qt; this one must not
@@ -32,8 +31,6 @@ HTTP_VERSION = "HTTP/1.1"
 FORM_TYPE = "application/x-www-form-urlencoded"
 _LAST_DATETIME = 253_402_300_799  # 9999-12-31T23:59:59Z, the last instant datetime can show
 
-Headers = Iterable[tuple[str, str]]
-
 
 def _iso(epoch: float) -> str:
     """Return ``epoch`` as ISO 8601 in UTC with milliseconds, as Chrome writes it."""
@@ -45,27 +42,13 @@ def _pairs(pairs: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"name": name, "value": value} for name, value in pairs]
 
 
-def _header(headers: Headers, name: str) -> str | None:
-    return next((value for key, value in headers if key.lower() == name), None)
-
-
-def _request_cookies(headers: Headers) -> list[dict[str, str]]:
+def _request_cookies(exchange: Exchange) -> list[dict[str, str]]:
     # Every pair the Cookie header carried, duplicates included: HAR records what was sent.
-    cookies = []
-    for header in (value for key, value in headers if key.lower() == "cookie"):
-        for part in header.split(";"):
-            name, sep, value = part.partition("=")
-            if sep:
-                cookies.append({"name": name.strip(), "value": value.strip()})
-    return cookies
+    return _pairs(cookie_pairs(header_value(exchange.request_headers, "cookie")))
 
 
 def _cookie_expiry(cookie: SetCookie, sent_at: float) -> str | None:
-    # Decided as browsers decide: a valid Max-Age wins over Expires.
-    max_age = cookie.attributes.get("max-age", "")
-    if max_age.lstrip("-").isdigit():
-        return _iso(sent_at + int(max_age))
-    expires = http2time(cookie.attributes.get("expires", ""))
+    expires = cookie.expires_at(sent_at)
     return None if expires is None else _iso(expires)
 
 
@@ -89,14 +72,16 @@ def _request(exchange: Exchange) -> dict[str, Any]:
         "method": exchange.method,
         "url": exchange.url,
         "httpVersion": HTTP_VERSION,
-        "cookies": _request_cookies(exchange.request_headers),
+        "cookies": _request_cookies(exchange),
         "headers": _pairs(exchange.request_headers),
         "queryString": _pairs(parse_qsl(urlsplit(exchange.url).query, keep_blank_values=True)),
         "headersSize": -1,
         "bodySize": len(body.encode("utf-8")),
     }
     if body:
-        mime_type = _header(exchange.request_headers, "content-type") or "application/octet-stream"
+        mime_type = (
+            header_value(exchange.request_headers, "content-type") or "application/octet-stream"
+        )
         is_form = mime_type.split(";")[0].strip().lower() == FORM_TYPE
         request["postData"] = {
             "mimeType": mime_type,
@@ -108,7 +93,7 @@ def _request(exchange: Exchange) -> dict[str, Any]:
 
 def _response(exchange: Exchange) -> dict[str, Any]:
     body_size = len(exchange.response_body.encode("utf-8"))
-    length = _header(exchange.response_headers, "content-length") or ""
+    length = header_value(exchange.response_headers, "content-length") or ""
     return {
         "status": exchange.status,
         "statusText": exchange.reason,
@@ -118,7 +103,7 @@ def _response(exchange: Exchange) -> dict[str, Any]:
         "content": {
             "size": body_size,
             # Chrome's own word for a response without a Content-Type.
-            "mimeType": _header(exchange.response_headers, "content-type") or "x-unknown",
+            "mimeType": header_value(exchange.response_headers, "content-type") or "x-unknown",
             "text": exchange.response_body,
         },
         "redirectURL": exchange.location or "",

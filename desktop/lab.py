@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from desktop.http_client import LOGIN_PATH
 from server import close_app, create_app, lab_state, purge_expired, snapshot
 from server.latency import interrupt_delays, resume_delays
 from server.other_site import create_other_site
@@ -175,7 +176,7 @@ class Lab:
     def other_site_url(self) -> str:
         """Start (once) and return the URL of the page on another site (login CSRF)."""
         if self.other_site is None:
-            site = EmbeddedServer(create_other_site(self.url + "/app_sessions/login/"))
+            site = EmbeddedServer(create_other_site(self.url + LOGIN_PATH))
             site.start()
             self.other_site = site
         # localhost and 127.0.0.1 are two different sites to a browser.

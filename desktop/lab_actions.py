@@ -33,13 +33,9 @@ class LabActions:
         """The session cookie's name."""
         return self.window.lab.cookie_name
 
-    def browser(self, name: str | None = None) -> LabBrowser:
-        """Return the browser called ``name``, or the front one."""
-        return self.window.browser_named(name) if name else self.window.current_browser
-
     def clear_cookies(self, browser: LabBrowser | None = None) -> None:
         """Clear a browser's cookies, like its "clear site data"."""
-        (browser or self.browser()).controller.clear_cookies()
+        (browser or self.window.current_browser).controller.clear_cookies()
 
     def add_cookie(self, browser: LabBrowser, name: str, value: str, **attributes) -> None:
         """Put a cookie in a browser's jar, as developer tools allow."""
@@ -58,7 +54,7 @@ class LabActions:
 
     def visit_other_site(self, browser: LabBrowser | None = None) -> str:
         """Open the page on another site and click its button (login CSRF); return its URL."""
-        browser = browser or self.browser()
+        browser = browser or self.window.current_browser
         url = self.window.lab.other_site_url()
         browser.controller.open_and_submit_form(url)
         return url

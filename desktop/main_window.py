@@ -150,10 +150,6 @@ class MainWindow(QMainWindow):
             browser.pane.deleteLater()
             browser.deleteLater()
 
-    def browser_named(self, name: str) -> LabBrowser:
-        """Return the browser called ``name``."""
-        return next(b for b in self.browsers if b.name == name)
-
     def attach_lab(self, lab: Lab) -> None:
         """Follow ``lab``: its events, its store, its switches; browsers keep their jars."""
         self.lab = lab
@@ -298,7 +294,7 @@ class MainWindow(QMainWindow):
             return
         holders: dict[str, list[str]] = {}
         for each in self.browsers:
-            sid = each.cookie(self.lab.cookie_name) if self.lab else None
+            sid = each.cookie(self.lab.cookie_name)
             if sid:
                 holders.setdefault(sid, []).append(each.name)
         self.inspectors.session_model.set_holders(holders)

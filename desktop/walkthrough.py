@@ -92,6 +92,17 @@ class Walkthrough:
     store: str = "sqlite"
 
 
+def secured_page_step(
+    title: str,
+    number: int,
+    explanation: Text,
+    highlight: Callable[[WalkRun], None] | None = None,
+    **options,
+) -> Step:
+    """A step that opens Browser ``number``'s secured page: the check most scenarios end with."""
+    return Step(title, lambda run: run.secured_page(number), explanation, highlight, **options)
+
+
 def actions_of(step: Step) -> list[Action]:
     """Return a step's actions in order."""
     return list(step.action) if isinstance(step.action, tuple) else [step.action]

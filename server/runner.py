@@ -123,7 +123,6 @@ class EmbeddedServer:
         self.requested_port = port
         self.on_error = on_error
         self.port: int | None = None
-        self.error: BaseException | None = None
         self._server: _TrackingServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -149,7 +148,6 @@ class EmbeddedServer:
         with self._lock:
             if self.running:
                 return self.url
-            self.error = None
             listener = self._bind()
             try:
                 server = _TrackingServer(
@@ -202,7 +200,6 @@ class EmbeddedServer:
         try:
             server.serve_forever(poll_interval=POLL_INTERVAL)
         except BaseException as error:  # reported, not raised: nobody joins this thread's stack
-            self.error = error
             log.exception("the session server stopped with an error")
             if self.on_error is not None:
                 self.on_error(error)

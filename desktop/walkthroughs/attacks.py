@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from desktop.walkthrough import Step, WalkRun, Walkthrough
+from desktop.http_client import LOGIN_PATH
+from desktop.walkthrough import Step, WalkRun, Walkthrough, secured_page_step
 
 
 def _highlight_sid(number: int):
@@ -32,7 +33,7 @@ def _steal(run: WalkRun) -> None:
 
 
 def _attacker_gets_id(run: WalkRun) -> None:
-    run.open(2, "/app_sessions/login/")
+    run.open(2, LOGIN_PATH)
 
 
 def _plant(run: WalkRun) -> None:
@@ -55,9 +56,9 @@ HIJACK = Walkthrough(
             "Browser 1 holds alice's session id.",
             _highlight_sid(1),
         ),
-        Step(
+        secured_page_step(
             "Thief opens the secured page in Browser 2",
-            lambda run: run.secured_page(2),
+            2,
             "The thief has a session of its own, without a user: not logged in.",
         ),
         Step(
@@ -67,9 +68,9 @@ HIJACK = Walkthrough(
             "session is held by both browsers.",
             _highlight_sid(1),
         ),
-        Step(
+        secured_page_step(
             "Thief opens the secured page",
-            lambda run: run.secured_page(2),
+            2,
             "The thief sent the victim's id, and the server welcomed alice in Browser 2.",
             _highlight_sid(2),
         ),
@@ -78,9 +79,9 @@ HIJACK = Walkthrough(
             lambda run: run.logout(1),
             "Logout deleted alice's session on the server, not only the victim's cookie.",
         ),
-        Step(
+        secured_page_step(
             "Thief tries the secured page again",
-            lambda run: run.secured_page(2),
+            2,
             "The thief still sends the copied id, but the server no longer has that session: "
             "not logged in. A server-side store can end a session for everyone who holds it.",
         ),
@@ -124,9 +125,9 @@ FIXATION = Walkthrough(
             ),
             _highlight_sid(1),
         ),
-        Step(
+        secured_page_step(
             "Attacker opens the secured page",
-            lambda run: run.secured_page(2),
+            2,
             "The attacker is welcomed as alice: the fixation worked.",
         ),
         Step(
@@ -149,9 +150,9 @@ FIXATION = Walkthrough(
             ),
             _highlight_sid(1),
         ),
-        Step(
+        secured_page_step(
             "Attacker opens the secured page",
-            lambda run: run.secured_page(2),
+            2,
             "The planted id was deleted at login, so the attacker is not logged in.",
         ),
     ),
@@ -178,9 +179,9 @@ TAMPER = Walkthrough(
             "One character of the id changed, as you could do in developer tools.",
             lambda run: run.window.inspectors.highlight_cookie(run.window.lab.cookie_name),
         ),
-        Step(
+        secured_page_step(
             "Open the secured page",
-            lambda run: run.secured_page(1),
+            1,
             "The server has no session under the edited id, so nobody is logged in; it told "
             "the browser to drop the unknown cookie.",
         ),
@@ -190,9 +191,9 @@ TAMPER = Walkthrough(
             "Now the whole session is in the cookie, signed with the server's key.",
         ),
         Step("Edit the signed cookie", _tamper, "The payload or signature no longer match."),
-        Step(
+        secured_page_step(
             "Open the secured page",
-            lambda run: run.secured_page(1),
+            1,
             "The signature check failed, so the server ignored the cookie: not logged in.",
         ),
     ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop.walkthrough import Step, WalkRun, Walkthrough
+from desktop.walkthrough import Step, WalkRun, Walkthrough, secured_page_step
 
 
 def _show_session_of(number: int):
@@ -37,9 +37,9 @@ TUTORIAL = Walkthrough(
             ),
             _show_session_of(1),
         ),
-        Step(
+        secured_page_step(
             "Open the secured page",
-            lambda run: run.secured_page(1),
+            1,
             "The browser sent its cookie; the server looked the id up in its store, found "
             "userid=alice and welcomed her. Only 'last seen' and 'expires in' changed.",
             _show_session_of(1),
@@ -51,9 +51,9 @@ TUTORIAL = Walkthrough(
             "(an expiry date in 1970). The jar and the store are empty of alice's session.",
             _show_cookie,
         ),
-        Step(
+        secured_page_step(
             "Try the secured page again",
-            lambda run: run.secured_page(1),
+            1,
             "The browser had no session cookie to send, so the server did not know who this "
             "is: 'You are not logged in, Cannot access this page'.",
         ),

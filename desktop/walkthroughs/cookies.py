@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from desktop.walkthrough import Step, WalkRun, Walkthrough
+from desktop.walkthrough import Step, WalkRun, Walkthrough, secured_page_step
 
 
 def _gone(number: int):
@@ -60,9 +60,9 @@ EXPIRY = Walkthrough(
             "left the store.",
             done_when=_gone(1),
         ),
-        Step(
+        secured_page_step(
             "Open the secured page",
-            lambda run: run.secured_page(1),
+            1,
             "Not logged in: the id in the cookie names no session any more.",
         ),
         Step(
@@ -71,9 +71,9 @@ EXPIRY = Walkthrough(
             "A new session: each request resets the idle countdown.",
             lambda run: _remember_sid(1)(run),
         ),
-        Step(
+        secured_page_step(
             "Stay active until the absolute limit",
-            lambda run: run.secured_page(1),
+            1,
             "Even with a request every few seconds, the session ended at its absolute "
             "lifetime: idle time was never reached, age was.",
             done_when=_gone(1),
@@ -113,9 +113,9 @@ CLEAR = Walkthrough(
             "The jar holds prefs (Secure) and promo (2 seconds to live).",
             lambda run: run.window.inspectors.highlight_cookie("prefs"),
         ),
-        Step(
+        secured_page_step(
             "Open the secured page",
-            lambda run: run.secured_page(1),
+            1,
             "The timeline's detail lists prefs under 'Cookies held but not sent': Secure "
             "cookies only go over HTTPS, and the lab's server speaks plain HTTP. (Your own "
             "browser would send it to localhost, which browsers trust as if it were HTTPS.)",
@@ -133,9 +133,9 @@ CLEAR = Walkthrough(
             "The jar is empty. The store still has alice's session: clearing cookies only "
             "forgets its id.",
         ),
-        Step(
+        secured_page_step(
             "Open the secured page",
-            lambda run: run.secured_page(1),
+            1,
             "Not logged in: without the id, the browser is a stranger to the server.",
         ),
     ),

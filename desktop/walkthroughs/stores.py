@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from desktop.cookie_forensics import key_space_sentence
-from desktop.walkthrough import Step, WalkRun, Walkthrough
+from desktop.http_client import LOGIN_PATH
+from desktop.walkthrough import Step, WalkRun, Walkthrough, secured_page_step
 
 
 def _guess_and_forge(run: WalkRun) -> None:
@@ -55,9 +56,9 @@ COOKIE_STORE = Walkthrough(
             lambda run: run.logout(1),
             "The server told Browser 1 to drop its cookie, but it has no record to delete.",
         ),
-        Step(
+        secured_page_step(
             "Browser 2 opens the secured page with the old copy",
-            lambda run: run.secured_page(2),
+            2,
             "Still 'Welcome USER: alice': the copy is validly signed, and nothing on the "
             "server says it was logged out. This is the classic weakness of client-side "
             "sessions.",
@@ -71,7 +72,7 @@ COOKIE_STORE = Walkthrough(
             "Attacker clears its cookies and opens the login page",
             lambda run: (
                 run.actions.clear_cookies(run.browser(2)),
-                run.open(2, "/app_sessions/login/"),
+                run.open(2, LOGIN_PATH),
             ),
             "The attacker has a cookie signed with the weak key (holding a CSRF token).",
         ),
@@ -80,9 +81,9 @@ COOKIE_STORE = Walkthrough(
             _guess_and_forge,
             _guess_text,
         ),
-        Step(
+        secured_page_step(
             "Attacker opens the secured page",
-            lambda run: run.secured_page(2),
+            2,
             "'Welcome USER: admin': a forged cookie is as good as a real one.",
         ),
         Step(
@@ -90,7 +91,7 @@ COOKIE_STORE = Walkthrough(
             lambda run: (
                 run.window.set_switch("weak_key", False),
                 run.actions.clear_cookies(run.browser(2)),
-                run.open(2, "/app_sessions/login/"),
+                run.open(2, LOGIN_PATH),
             ),
             "The server signs with its generated key again; the attacker got a fresh cookie.",
         ),
@@ -118,7 +119,7 @@ RESTART = Walkthrough(
             lambda run: run.window.restart_server(),
             "A new server read the same file: the row is still there.",
         ),
-        Step("Open the secured page", lambda run: run.secured_page(1), "Still logged in."),
+        secured_page_step("Open the secured page", 1, "Still logged in."),
         Step(
             "Switch to the memory store and log in",
             (lambda run: run.window.switch_store("memory"), lambda run: run.login(1, "alice")),
@@ -129,9 +130,9 @@ RESTART = Walkthrough(
             lambda run: run.window.restart_server(),
             "The new process started with an empty store: the row is gone.",
         ),
-        Step(
+        secured_page_step(
             "Open the secured page",
-            lambda run: run.secured_page(1),
+            1,
             "Not logged in: the browser's id names a session nobody remembers.",
         ),
         Step(
@@ -150,9 +151,9 @@ RESTART = Walkthrough(
             lambda run: run.actions.rotate_secret_key(),
             "The server signs with a brand-new key.",
         ),
-        Step(
+        secured_page_step(
             "Open the secured page",
-            lambda run: run.secured_page(1),
+            1,
             "Not logged in: the old signature no longer checks out. Rotating the key logs "
             "everyone out.",
         ),
