@@ -6,9 +6,12 @@ import logging
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtWidgets import QMessageBox, QWidget
+
+if TYPE_CHECKING:  # the dialog's class is loaded on the first error, not at start-up
+    from PySide6.QtWidgets import QMessageBox, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +56,8 @@ class CrashReporter(QObject):
             f"{summary}\n\nThe details are in the log:\n{self.log_path}"
         )
         if self.dialog is None:
+            from PySide6.QtWidgets import QMessageBox
+
             self.dialog = QMessageBox(
                 QMessageBox.Icon.Warning,
                 "Session Lab",

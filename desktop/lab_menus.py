@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu
+from PySide6.QtWidgets import QMenu
 
 from desktop.lab import WEAKENING
 from desktop.lab_actions import LabActions
@@ -148,6 +148,8 @@ class LabMenus:
             self.steal_menu.addAction("(open another browser first)").setEnabled(False)
 
     def _ask_export_har(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # loaded when first asked for: start-up time
+
         path, _ = QFileDialog.getSaveFileName(
             self.window, "Export timeline", "session-lab.har", "HAR files (*.har)"
         )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QThreadPool, QTimer, Slot
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget
 
 from desktop.banners import FAILURE_STYLE, NOTICE_STYLE, Banner
@@ -26,6 +26,9 @@ from desktop.status_line import StatusLine
 from desktop.timeline_recorder import TimelineRecorder
 from desktop.widget_names import name_widget
 from server.records import SessionEvent
+
+if TYPE_CHECKING:  # loading QCloseEvent builds QEvent's long enums: a few ms of start-up
+    from PySide6.QtGui import QCloseEvent
 
 log = logging.getLogger(__name__)
 

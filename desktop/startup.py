@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from desktop.crash_reporter import CrashReporter
 from desktop.lab import Lab
@@ -44,6 +44,8 @@ def run_app(app: QApplication, args: argparse.Namespace, log_path: Path) -> int:
         lab.start()
     except (OSError, ServerStartError) as error:
         log.exception("the session server could not start")
+        from PySide6.QtWidgets import QMessageBox  # only on this path: it costs start-up time
+
         QMessageBox.critical(
             None,
             "Session Lab",
