@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QThreadPool, QTimer, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget
 
 from desktop.banners import FAILURE_STYLE, NOTICE_STYLE, Banner
@@ -16,21 +15,19 @@ from desktop.browser_pane import BrowserPane
 from desktop.exchange import CookieRow, Exchange
 from desktop.font_zoom import FontZoom
 from desktop.http_client import LOGIN_PATH
+from desktop.inspector_feed import InspectorFeed
 from desktop.inspector_panel import InspectorPanel
 from desktop.lab import Lab
 from desktop.lab_browser import LabBrowser
+from desktop.lab_link import LabLink
 from desktop.lab_menus import LabMenus
 from desktop.server_bridge import ServerEventBridge
 from desktop.settings import LabSettings
 from desktop.status_line import StatusLine
-from desktop.timeline_recorder import TimelineRecorder
 from desktop.widget_names import name_widget
-from server.records import SessionEvent
 
 if TYPE_CHECKING:  # loading QCloseEvent builds QEvent's long enums: a few ms of start-up
     from PySide6.QtGui import QCloseEvent
-
-log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -66,20 +63,16 @@ class MainWindow(QMainWindow):
         self.left.addWidget(self.tabs)
         self._build_central()
 
-        self.recorder = TimelineRecorder()
         self.browsers: list[LabBrowser] = []
-        self.lab: Lab | None = None
-        self.bridge: ServerEventBridge | None = None
-        # Expiry happens on the server's clock; purge each second so expired rows leave live.
-        self._purger = QThreadPool(self)
-        self._purger.setMaxThreadCount(1)
-        self._purge_timer = QTimer(self, interval=1000)
-        self._purge_timer.timeout.connect(self._purge_expired)
+        self.feed = InspectorFeed(self)
         self.menus = LabMenus(self)
         self._walkthrough_panel = None
-        self.attach_lab(lab)
+        self.link = LabLink(self)
+        self.link.attached.connect(self._on_lab_attached)
+        self.link.session_event.connect(self.feed.on_session_event)
+        self.link.server_failed.connect(self._on_server_failed)
+        self.link.attach(lab)
         self.add_browser()
-        self._purge_timer.start()
         # The scenarios are not needed for the first paint: build them once the loop runs.
         QTimer.singleShot(0, lambda: self.walkthrough_panel)
 
@@ -109,6 +102,16 @@ class MainWindow(QMainWindow):
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
 
+    @property
+    def lab(self) -> Lab | None:
+        """The lab the window follows (None once the window has closed)."""
+        return self.link.lab
+
+    @property
+    def bridge(self) -> ServerEventBridge | None:
+        """The current lab's event bridge."""
+        return self.link.bridge
+
     # The browser in the front tab: what the single-browser parts of the window act on.
     @property
     def current_browser(self) -> LabBrowser:
@@ -130,7 +133,7 @@ class MainWindow(QMainWindow):
         """Open another browser with an empty jar, in a new tab, on the login page."""
         browser = LabBrowser(f"Browser {len(self.browsers) + 1}", self.lab.url, self)
         browser.exchange_finished.connect(self._on_exchange)
-        browser.jar_changed.connect(self._on_jar_changed)
+        browser.jar_changed.connect(self.feed.on_jar_changed)
         browser.request_failed.connect(self._on_failure)
         browser.busy_changed.connect(self._on_busy)
         self.browsers.append(browser)
@@ -153,13 +156,9 @@ class MainWindow(QMainWindow):
             browser.pane.deleteLater()
             browser.deleteLater()
 
-    def attach_lab(self, lab: Lab) -> None:
-        """Follow ``lab``: its events, its store, its switches; browsers keep their jars."""
-        self.lab = lab
-        lab.server.on_error = self._server_failed_in_thread
-        self.bridge = ServerEventBridge(lab.app, self)
-        self.bridge.session_event.connect(self._on_session_event)
-        self.bridge.server_failed.connect(self._on_server_failed)
+    @Slot(object)
+    def _on_lab_attached(self, lab: Lab) -> None:
+        # A new lab (the first, a restart, another store): browsers keep their jars.
         for browser in self.browsers:
             browser.controller.set_base_url(lab.url)
         self.notice_banner.show_text(" ".join(lab.notices))
@@ -168,28 +167,10 @@ class MainWindow(QMainWindow):
 
     def refresh_lab_view(self) -> None:
         """Show the lab afresh: its store, switches, status and the front browser's jar."""
-        lab = self.lab
-        self.recorder.clear()
-        self.inspectors.session_model.reset(lab.sessions())
-        self.menus.show_lab(lab)
-        self.status.show_lab(lab)
+        self.menus.show_lab(self.lab)
+        self.status.show_lab(self.lab)
         self.update_switch_banner()
-        self._update_store_status()
-        self._refresh_jar_view()
-
-    def detach_lab(self) -> Lab | None:
-        """Stop following the lab and stop its server; return it (not yet closed)."""
-        lab, bridge = self.lab, self.bridge
-        if lab is None or bridge is None:
-            return None
-        lab.server.on_error = None
-        bridge.session_event.disconnect(self._on_session_event)
-        bridge.server_failed.disconnect(self._on_server_failed)
-        bridge.disconnect_app()
-        bridge.deleteLater()
-        lab.stop()
-        self.lab = self.bridge = None
-        return lab
+        self.feed.show_lab()
 
     def replace_lab(self, make_lab: Callable[[Lab], Lab]) -> bool:
         """Close the lab and follow the one ``make_lab(old)`` builds (a restart, a new store).
@@ -197,22 +178,10 @@ class MainWindow(QMainWindow):
         If that lab cannot start, the old one's store and files come back on any free port, so
         the window always has a server; the red bar says what happened. Returns success.
         """
-        old = self.detach_lab()
-        old.close()
-        try:
-            lab = make_lab(old)
-            lab.start()
-        except Exception as error:  # the window must keep a working lab, whatever went wrong
-            log.exception("the new session server could not start")
-            lab = old.rebuilt(port=0)
-            lab.start()
-            self.attach_lab(lab)
-            self.server_banner.show_text(
-                f"The session server could not start as asked ({error}); it runs on {lab.url}."
-            )
-            return False
-        self.attach_lab(lab)
-        return True
+        failure = self.link.replace(make_lab)
+        if failure is not None:
+            self.server_banner.show_text(failure)
+        return failure is None
 
     @Slot()
     def restart_server(self) -> None:
@@ -239,12 +208,6 @@ class MainWindow(QMainWindow):
         text = "VULNERABLE SERVER: " + "; ".join(weakened) + "." if weakened else ""
         self.switch_banner.show_text(text)
 
-    def _server_failed_in_thread(self, error: BaseException) -> None:
-        # Called on the server's thread: hand over to the GUI thread through the bridge.
-        bridge = self.bridge
-        if bridge is not None:
-            bridge.report_server_failure(error)
-
     @Slot(str)
     def _on_server_failed(self, message: str) -> None:
         self.server_banner.show_text(f"The session server stopped: {message}")
@@ -254,80 +217,18 @@ class MainWindow(QMainWindow):
     def _remember_font_size(self, points: int) -> None:
         self.settings.font_size = points
 
-    @Slot()
-    def _purge_expired(self) -> None:
-        # On a worker: the database may be busy (a student has it open), the window must not be.
-        lab = self.lab
-        if lab is not None and lab.server_side and self._purger.activeThreadCount() == 0:
-            self._purger.start(lab.purge_expired)
-
-    @Slot(object)
-    def _on_session_event(self, event: SessionEvent) -> None:
-        # Queued from a lab already replaced or closed (its bridge may be gone: sender() None).
-        if self.bridge is None or self.sender() is not self.bridge:
-            return
-        self.inspectors.session_model.apply(event)
-        self.recorder.add_event(event)
-        self._update_store_status()
-
     @Slot(object, object)
     def _on_exchange(self, browser: LabBrowser, exchange: Exchange) -> None:
         if self.lab is None:  # queued before the window closed
             return
-        sent = exchange.cookies_sent.get(self.lab.cookie_name)
-        signature_ok = None
-        if sent is not None and not self.lab.server_side:
-            from desktop.cookie_forensics import guess_secret_key
-
-            signature_ok = guess_secret_key(sent, [self.lab.app.secret_key]).key is not None
-        entry = self.recorder.entry_for(
-            browser.name,
-            exchange,
-            server_side=self.lab.server_side,
-            cookie_name=self.lab.cookie_name,
-            signature_ok=signature_ok,
-        )
-        self.inspectors.traffic_model.append(entry)
+        self.feed.on_exchange(browser, exchange)
         if browser is self.current_browser:
             self.status.show_message("")
-
-    @Slot(object)
-    def _on_jar_changed(self, browser: LabBrowser) -> None:
-        if self.lab is None:
-            return
-        holders: dict[str, list[str]] = {}
-        for each in self.browsers:
-            sid = each.cookie(self.lab.cookie_name)
-            if sid:
-                holders.setdefault(sid, []).append(each.name)
-        self.inspectors.session_model.set_holders(holders)
-        if browser is self.current_browser:
-            self._refresh_jar_view()
-
-    def _refresh_jar_view(self) -> None:
-        if not self.browsers or self.lab is None:
-            return
-        browser = self.current_browser
-        self.inspectors.show_jar_of(browser.name)
-        self.inspectors.cookie_model.set_rows(browser.jar)
-        session_cookie = browser.cookie(self.lab.cookie_name)
-        self.inspectors.session_model.set_current_sid(session_cookie)
-        payload = None
-        if session_cookie and not self.lab.server_side:
-            from desktop.cookie_forensics import decode_cookie_payload
-
-            payload = decode_cookie_payload(session_cookie)
-        self.inspectors.show_cookie_payload(
-            f"Decoded cookie payload: {payload} — anyone can read this; only the server can "
-            "sign it."
-            if payload is not None
-            else ""
-        )
 
     @Slot(int)
     def _on_tab_changed(self, index: int) -> None:
         if 0 <= index < len(self.browsers):
-            self._refresh_jar_view()
+            self.feed.refresh_jar_view()
 
     @Slot(object, str)
     def _on_cookie_edited(self, row: CookieRow, value: str) -> None:
@@ -351,25 +252,12 @@ class MainWindow(QMainWindow):
     def _on_busy(self, browser: LabBrowser, busy: bool) -> None:
         self.status.set_busy(any(b.busy for b in self.browsers))
 
-    def _update_store_status(self) -> None:
-        if not self.lab.server_side:
-            self.status.show_sessions("Sessions: in the browser's cookie")
-            self.inspectors.store_note.setText(
-                "Cookie store: the whole session travels in the browser's signed cookie; the "
-                "server keeps nothing, so there is nothing to list here."
-            )
-            return
-        self.status.show_sessions(f"Live sessions: {self.inspectors.session_model.rowCount()}")
-        self.inspectors.store_note.setText(self.lab.state.store.description)
-
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember the geometry, stop the server and the workers, release the store."""
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
-        self._purge_timer.stop()
-        self._purger.waitForDone(1000)
         # Server first: closing its connections ends any request a worker still waits on.
-        lab = self.detach_lab()
+        lab = self.link.close()
         for browser in self.browsers:
             browser.shutdown(timeout_ms=800)
         if lab is not None:
