@@ -6,7 +6,7 @@ Qt event loop after ``show()``). Each run is a new process, offscreen, with a fr
 data directory and fresh user directories (settings, logs); the variants take turns, so drift
 in the machine's load hits both alike::
 
-    uv run python bench/bench_startup.py --runs 5
+    uv run python bench/bench_startup.py --runs 11
 
 - **Session Lab** runs ``desktop.main.main`` itself, which is what ``main.py`` runs; a timer
   queued before it reports once the event loop turns, then closes the window, which stops the
@@ -228,7 +228,7 @@ def print_table(title: str, reports: dict[str, list[dict]]) -> float:
 def main(argv: list[str] | None = None) -> int:
     """Measure both variants, with and without a bytecode cache, and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="timed runs per variant (default 5)")
+    parser.add_argument("--runs", type=int, default=11, help="timed runs per variant (default 11)")
     parser.add_argument(
         "--warm-up", type=int, default=1, help="untimed runs per variant first (default 1)"
     )
