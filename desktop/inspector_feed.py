@@ -46,7 +46,6 @@ class InspectorFeed(QObject):
         self.recorder.add_event(event)
         self.update_store_status()
 
-    @Slot(object, object)
     def on_exchange(self, browser: LabBrowser, exchange: Exchange) -> None:
         """Add a row to the timeline, saying what the exchange changed in the jar and store.
 

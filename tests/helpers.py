@@ -73,11 +73,16 @@ def page_text(window) -> str:
 PROJECT = Path(__file__).resolve().parents[1]
 
 
-def loads_qt(module: str) -> bool:
-    """Tell whether importing ``module`` in a fresh interpreter loads PySide6."""
-    probe = f"import sys, {module}; print('PySide6' in sys.modules)"
+def loaded_by_import(module: str, *names: str) -> list[bool]:
+    """Tell, for each of ``names``, whether importing ``module`` in a fresh interpreter loads it."""
+    probe = f"import sys, {module}; print(*[name in sys.modules for name in {names!r}])"
     result = subprocess.run(
         [sys.executable, "-c", probe], cwd=PROJECT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-    return result.stdout.strip() == "True"
+    return [word == "True" for word in result.stdout.split()]
+
+
+def loads_qt(module: str) -> bool:
+    """Tell whether importing ``module`` in a fresh interpreter loads PySide6."""
+    return loaded_by_import(module, "PySide6") == [True]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from helpers import loaded_by_import
 
 MAIN = str(Path(__file__).resolve().parents[2] / "main.py")
 
@@ -114,21 +115,10 @@ def test_version_and_help(app_env):
         assert option in usage.stdout
 
 
-def test_main_loads_the_server_before_qt(app_env):
+def test_main_loads_the_server_before_qt():
     # Once PySide6 is loaded, its import hook reads the source of every module imported after
     # it; loading Flask and the server first keeps that cost (some 35 ms) off start-up.
-    probe = "import sys, main; print('flask' in sys.modules, 'PySide6' in sys.modules)"
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=Path(MAIN).parent,
-        env=app_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "False"]
+    assert loaded_by_import("main", "flask", "PySide6") == [True, False]
 
 
 @pytest.mark.parametrize("args", [["--port", "70000"], ["--store", "floppy"], ["--delay", "-1"]])
