@@ -203,8 +203,8 @@ def measure(
     return reports
 
 
-def print_table(title: str, reports: dict[str, list[dict]]) -> float:
-    """Print one table of figures; return Session Lab's median over the bare pair's."""
+def print_table(title: str, reports: dict[str, list[dict]]) -> None:
+    """Print one table of figures and Session Lab's median over the bare pair's."""
     print(title)
     print(f"  {'variant':<14}{'median ms':>10}{'min ms':>8}{'max ms':>8}{'1st answer ms':>15}")
     medians = {}
@@ -222,7 +222,6 @@ def print_table(title: str, reports: dict[str, list[dict]]) -> float:
     ratio = medians["real"] / medians["bare"]
     verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
     print(f"  Session Lab / bare pair (medians): {ratio:.2f}x, {verdict} the {TARGET_RATIO}x goal")
-    return ratio
 
 
 def main(argv: list[str] | None = None) -> int:

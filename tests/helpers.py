@@ -65,6 +65,13 @@ def browser_login(
     )
 
 
+def submit_login(window, userid: str = "alice", passwd: str = "secret") -> None:
+    """Fill the window's login form and press Submit, as a student does (no waiting)."""
+    window.browser.userid_edit.setText(userid)
+    window.browser.passwd_edit.setText(passwd)
+    window.browser.login_button.click()
+
+
 def page_text(window) -> str:
     """Return the text the desktop window's page view shows."""
     return window.browser.page_view.toPlainText()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from helpers import page_text
+from helpers import page_text, submit_login
 
 from server.records import SessionEvent, SessionRecord
 
@@ -37,9 +37,7 @@ def test_show_lab_starts_afresh_from_the_store(window):
 
 
 def test_the_front_browsers_session_row_is_marked_and_held_by_it(qtbot, window):
-    window.browser.userid_edit.setText("alice")
-    window.browser.passwd_edit.setText("secret")
-    window.browser.login_button.click()
+    submit_login(window)
     qtbot.waitUntil(lambda: "alice" in page_text(window))
     sid = window.current_browser.cookie(window.lab.cookie_name)
     model = window.inspectors.session_model
@@ -52,9 +50,7 @@ def test_a_cookie_session_is_decoded_under_the_jar_and_nothing_listed(qtbot, win
     window.switch_store("cookie")
     assert "the server keeps nothing" in window.inspectors.store_note.text()
     assert window.status.sessions.text() == "Sessions: in the browser's cookie"
-    window.browser.userid_edit.setText("alice")
-    window.browser.passwd_edit.setText("secret")
-    window.browser.login_button.click()
+    submit_login(window)
     payload = window.inspectors.cookie_payload
     qtbot.waitUntil(lambda: "'userid': 'alice'" in payload.text())
     assert payload.text().startswith("Decoded cookie payload:")

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 
-from helpers import page_text
+from helpers import page_text, submit_login
 from PySide6.QtWidgets import QApplication
 
 
 def log_in(qtbot, window, userid="alice"):
-    window.browser.userid_edit.setText(userid)
-    window.browser.passwd_edit.setText("pw")
-    window.browser.login_button.click()
+    submit_login(window, userid, "pw")
     qtbot.waitUntil(lambda: f"Welcome USER: {userid} !" in page_text(window))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from helpers import page_text
+from helpers import page_text, submit_login
 from PySide6.QtCore import QUrl
 
 WELCOME = "Welcome USER: alice !, You have access to this Secure Page"
@@ -21,9 +21,7 @@ def session_users(window) -> list[str | None]:
 
 
 def log_in(qtbot, window, userid="alice", passwd="secret"):
-    window.browser.userid_edit.setText(userid)
-    window.browser.passwd_edit.setText(passwd)
-    window.browser.login_button.click()
+    submit_login(window, userid, passwd)
 
 
 def test_start_page_is_the_login_form_and_its_session(window):

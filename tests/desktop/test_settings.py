@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers import page_text
+from helpers import page_text, submit_login
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
@@ -72,8 +72,6 @@ def test_switching_the_store_restarts_the_lab_and_is_remembered(qtbot, window, t
     window.switch_store("cookie")
     qtbot.waitUntil(lambda: "Type Anything" in page_text(window))
     assert window.status.sessions.text() == "Sessions: in the browser's cookie"
-    window.browser.userid_edit.setText("alice")
-    window.browser.passwd_edit.setText("pw")
-    window.browser.login_button.click()
+    submit_login(window, "alice", "pw")
     qtbot.waitUntil(lambda: "Welcome USER: alice !" in page_text(window))
     assert window.inspectors.session_model.rowCount() == 0

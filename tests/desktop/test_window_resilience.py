@@ -6,7 +6,7 @@ import threading
 import time
 
 import pytest
-from helpers import page_text
+from helpers import page_text, submit_login
 
 from desktop.lab import Lab
 from desktop.main_window import MainWindow
@@ -37,9 +37,7 @@ def test_a_crash_in_the_server_thread_is_shown_and_can_be_restarted(
 
     window.server_banner.button.click()
     qtbot.waitUntil(lambda: window.server_banner.text() == "")
-    window.browser.userid_edit.setText("alice")
-    window.browser.passwd_edit.setText("pw")
-    window.browser.login_button.click()
+    submit_login(window, "alice", "pw")
     qtbot.waitUntil(lambda: WELCOME in page_text(window))
 
 
