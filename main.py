@@ -2,7 +2,7 @@
 
 import sys
 
-from desktop.main import main
+from desktop.app.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -26,8 +26,8 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QTableView, QTextBrowser
 
-from desktop.lab import Lab
-from desktop.main_window import MainWindow
+from desktop.lab.embedded_lab import Lab
+from desktop.window.main_window import MainWindow
 
 INTERVAL_MS = 5
 TARGET_STALL_MS = 50

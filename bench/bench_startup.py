@@ -8,7 +8,7 @@ in the machine's load hits both alike::
 
     uv run python bench/bench_startup.py --runs 11
 
-- **Session Lab** runs ``desktop.main.main`` itself, which is what ``main.py`` runs; a timer
+- **Session Lab** runs ``desktop.app.main.main`` itself, which is what ``main.py`` runs; a timer
   queued before it reports once the event loop turns, then closes the window, which stops the
   server.
 - **bare pair** does the same with a plain ``QMainWindow`` and a one-route Flask app served by
@@ -90,10 +90,11 @@ def _report_when_shown(app, server_url) -> None:
 
 def child_real(data_dir: str) -> int:
     """Run ``main.py``'s code path, reporting once the window is shown and the server listens."""
-    # main.py's order: desktop.main (which loads the server, Flask included) before Qt. The order
-    # counts: once PySide6 is loaded, its import hook reads the source of every module imported
-    # after it, which would charge Session Lab some 35 ms that ``python main.py`` never pays.
-    from desktop.main import main
+    # main.py's order: desktop.app.main (which loads the server, Flask included) before Qt. The
+    # order counts: once PySide6 is loaded, its import hook reads the source of every module
+    # imported after it, which would charge Session Lab some 35 ms that ``python main.py``
+    # never pays.
+    from desktop.app.main import main
 
     # isort: split
     from PySide6.QtWidgets import QApplication

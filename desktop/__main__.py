@@ -2,6 +2,6 @@
 
 import sys
 
-from desktop.main import main
+from desktop.app.main import main
 
 sys.exit(main())

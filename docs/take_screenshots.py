@@ -18,11 +18,11 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication
 
-import desktop.lab_actions
-from desktop.lab import Lab
-from desktop.main_window import MainWindow
-from desktop.settings import LabSettings
-from desktop.walkthroughs import WALKTHROUGHS
+import desktop.classroom.lab_actions
+from desktop.classroom.walkthroughs import WALKTHROUGHS
+from desktop.lab.embedded_lab import Lab
+from desktop.window.main_window import MainWindow
+from desktop.window.settings import LabSettings
 
 HERE = Path(__file__).resolve().parent
 SHOTS = HERE / "scenarios"
@@ -112,7 +112,7 @@ def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     SHOTS.mkdir(exist_ok=True)
     # Shorter lifetimes than the classroom's 20 s / 60 s, so the expiry run takes seconds.
-    desktop.lab_actions.SHORT_LIFETIMES = (3, 8)
+    desktop.classroom.lab_actions.SHORT_LIFETIMES = (3, 8)
     # Stand in for the system's browser: what a student sees when it opens.
     QDesktopServices.openUrl = staticmethod(lambda url: True)
     sections = []

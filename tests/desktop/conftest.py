@@ -27,7 +27,7 @@ def settings(tmp_path):
     """A LabSettings over an INI file of this test's own."""
     from PySide6.QtCore import QSettings
 
-    from desktop.settings import LabSettings
+    from desktop.window.settings import LabSettings
 
     return LabSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
 
@@ -35,7 +35,7 @@ def settings(tmp_path):
 @pytest.fixture
 def lab(tmp_path):
     """A running lab (app and embedded server) with its own data directory."""
-    from desktop.lab import Lab
+    from desktop.lab.embedded_lab import Lab
 
     lab = Lab(store="sqlite", data_dir=tmp_path / "data")
     lab.start()
@@ -46,7 +46,7 @@ def lab(tmp_path):
 @pytest.fixture
 def window(qtbot, lab, settings):
     """The real window against ``lab``, once its start page has loaded."""
-    from desktop.main_window import MainWindow
+    from desktop.window.main_window import MainWindow
 
     window = MainWindow(lab, settings)
     qtbot.addWidget(window)
@@ -58,8 +58,8 @@ def window(qtbot, lab, settings):
 
 @pytest.fixture
 def make_cookie_row():
-    """Return a factory of :class:`~desktop.exchange.CookieRow`; keywords override defaults."""
-    from desktop.exchange import CookieRow
+    """Return a factory of :class:`CookieRow`; keywords override defaults."""
+    from desktop.browser.exchange import CookieRow
 
     def make(name: str = "sessionid", value: str = "3f9a0000", **fields) -> CookieRow:
         defaults = {
@@ -77,14 +77,14 @@ def make_cookie_row():
 
 @pytest.fixture
 def make_exchange():
-    """Return a factory of hand-built :class:`~desktop.exchange.Exchange` hops.
+    """Return a factory of hand-built :class:`~desktop.browser.exchange.Exchange` hops.
 
     ``cookie`` becomes the request's ``Cookie`` header, each of ``set_cookies`` a
     ``Set-Cookie`` header and ``location`` a ``Location`` header; other keywords are fields.
     """
     from http import HTTPStatus
 
-    from desktop.exchange import Exchange
+    from desktop.browser.exchange import Exchange
 
     def make(
         *,

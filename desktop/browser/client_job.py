@@ -1,0 +1,68 @@
+"""A background HTTP job: runs one browser action off the GUI thread and reports by signals."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QRunnable, Signal
+
+from desktop.browser.exchange import Exchange
+from desktop.browser.http_client import ExchangeCallback, NavigationError
+
+log = logging.getLogger(__name__)
+
+Action = Callable[[ExchangeCallback], object]  # a PageResult, or a jar snapshot
+
+
+class JobSignals(QObject):
+    """What a :class:`ClientJob` reports; Qt queues each emission onto the receivers' thread."""
+
+    started = Signal()
+    exchange_finished = Signal(object)  # Exchange, once per HTTP hop, as soon as it completes
+    result = Signal(object)  # PageResult
+    errored = Signal(str)  # a sentence for the user
+    finished = Signal()
+
+
+def describe_error(error: Exception) -> str:
+    """Say in words why a request failed."""
+    import requests  # already loaded by the request that failed
+
+    if isinstance(error, requests.ConnectionError):
+        return "Could not reach the session server: it is not running or refused the connection."
+    if isinstance(error, requests.Timeout):
+        return "The session server did not answer in time."
+    if isinstance(error, NavigationError):
+        return str(error)
+    return f"The request failed: {error}"
+
+
+class ClientJob(QRunnable):
+    """Runs ``action`` on a pool thread; never lets an exception escape into Qt."""
+
+    def __init__(self, action: Action) -> None:
+        super().__init__()
+        self.action = action
+        self.signals = JobSignals()
+
+    def run(self) -> None:
+        """Run the action and emit started, exchange_finished…, result or errored, finished."""
+        # Imported here, on the worker, to keep it off the window's start-up.
+        from requests import RequestException
+
+        self.signals.started.emit()
+        try:
+            page = self.action(self._report_exchange)
+        except (RequestException, NavigationError) as error:
+            self.signals.errored.emit(describe_error(error))
+        except Exception as error:  # a bug: keep the window alive and say so
+            log.exception("a browser action failed")
+            self.signals.errored.emit(f"Unexpected error: {error!r}")
+        else:
+            self.signals.result.emit(page)
+        finally:
+            self.signals.finished.emit()
+
+    def _report_exchange(self, exchange: Exchange) -> None:
+        self.signals.exchange_finished.emit(exchange)

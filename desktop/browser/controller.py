@@ -1,0 +1,113 @@
+"""One lab browser's HTTP client, run in order on a worker thread of its own."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+
+from desktop.browser.client_job import Action, ClientJob
+from desktop.browser.http_client import BrowserClient, PageResult
+
+
+class BrowserController(QObject):
+    """Queues the browser's actions on a one-thread pool; the GUI thread never waits on HTTP.
+
+    A ``requests.Session`` must not be used by two threads at once, so every action of one
+    client, cookie edits included, runs on the same single-thread pool, in the order asked.
+    """
+
+    busy_changed = Signal(bool)
+    exchange_finished = Signal(object)  # Exchange
+    page_loaded = Signal(object)  # PageResult
+    jar_changed = Signal(object)  # tuple[CookieRow, ...] after a cookie edit
+    request_failed = Signal(str)
+
+    def __init__(self, base_url: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.client = BrowserClient(base_url)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._jobs: dict[QObject, ClientJob] = {}  # by their signals object
+
+    @property
+    def busy(self) -> bool:
+        """Whether an action is queued or running."""
+        return bool(self._jobs)
+
+    def open(self, path_or_url: str) -> None:
+        """Navigate to a page."""
+        self._submit(lambda report: self.client.open(path_or_url, report))
+
+    def login(self, userid: str, passwd: str) -> None:
+        """Log in as a browser does (form, CSRF token, POST, redirect)."""
+        self._submit(lambda report: self.client.login(userid, passwd, report))
+
+    def secured_page(self) -> None:
+        """Open the secured page."""
+        self._submit(self.client.secured_page)
+
+    def logout(self) -> None:
+        """Open the logout page."""
+        self._submit(self.client.logout)
+
+    def open_and_submit_form(self, url: str) -> None:
+        """Visit a page of another site of the lab and submit its form, as a click would."""
+
+        def visit_and_submit(report):
+            self.client.other_origins.add(url)  # on the worker, like every use of the client
+            page = self.client.open(url, report)
+            return self.client.submit_form(page, report)
+
+        self._submit(visit_and_submit)
+
+    def set_cookie(self, name: str, value: str, **attributes) -> None:
+        """Put a cookie in the jar (as developer tools allow), in turn with the requests."""
+        self._submit(lambda report: self.client.set_cookie(name, value, **attributes))
+
+    def delete_cookie(self, name: str) -> None:
+        """Remove a cookie from the jar."""
+        self._submit(lambda report: self.client.delete_cookie(name))
+
+    def clear_cookies(self) -> None:
+        """Clear the jar, like "clear site data"."""
+        self._submit(lambda report: self.client.clear_cookies())
+
+    def set_base_url(self, base_url: str) -> None:
+        """Point the browser at a restarted server, after the actions already queued."""
+        self._submit(lambda report: self.client.set_base_url(base_url))
+
+    def _submit(self, action: Action) -> None:
+        job = ClientJob(action)
+        job.setAutoDelete(False)  # Python keeps it (and its signals) alive until finished
+        job.signals.exchange_finished.connect(self.exchange_finished)
+        job.signals.result.connect(self._on_result)
+        job.signals.errored.connect(self.request_failed)
+        job.signals.finished.connect(self._job_done)
+        was_busy = self.busy
+        self._jobs[job.signals] = job
+        if not was_busy:
+            self.busy_changed.emit(True)
+        self._pool.start(job)
+
+    @Slot(object)
+    def _on_result(self, result) -> None:
+        if isinstance(result, PageResult):
+            self.page_loaded.emit(result)
+        elif isinstance(result, tuple):
+            self.jar_changed.emit(result)
+
+    @Slot()
+    def _job_done(self) -> None:
+        self._jobs.pop(self.sender(), None)
+        if not self._jobs:
+            self.busy_changed.emit(False)
+
+    def shutdown(self, timeout_ms: int = 2000) -> bool:
+        """Drop queued actions, wait for the running one, close connections; True if all done."""
+        for signals, job in list(self._jobs.items()):
+            if self._pool.tryTake(job):  # never started, so it will never report finished
+                del self._jobs[signals]
+        done = self._pool.waitForDone(timeout_ms)
+        self.client.close()
+        if not self._jobs:
+            self.busy_changed.emit(False)
+        return done

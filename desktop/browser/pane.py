@@ -1,0 +1,150 @@
+"""The lab's small browser: an address line, the tutorial's login form and the page it shows."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QUrl, Signal, Slot
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.browser.http_client import PageResult
+from desktop.ui.widget_names import name_widget
+from server.forms import PASSWD_MAX, USERID_MAX
+from server.paths import SECURED_PATH
+
+ERROR_STYLE = "color: #b00020;"
+# Qt's rich text shows no input fields; point at the real form above instead.
+FORM_NOTE = (
+    "<p style='color:#555'><i>This page holds the login form: fill it in above, under "
+    "“Login form”.</i></p>"
+)
+
+
+class BrowserPane(QWidget):
+    """Asks for navigations by signals; shows the pages and form errors it is given."""
+
+    login_requested = Signal(str, str)
+    secured_page_requested = Signal()
+    logout_requested = Signal()
+    navigation_requested = Signal(str)  # a path or URL typed or clicked
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.address_edit = name_widget(QLineEdit(), "address_edit", "Address")
+        self.address_edit.returnPressed.connect(self._address_entered)
+        self.go_button = name_widget(QPushButton("Go"), "go_button", "Go to address")
+        self.go_button.clicked.connect(self._address_entered)
+
+        self.userid_edit = name_widget(QLineEdit(), "userid_edit", "User name")
+        self.userid_edit.setMaxLength(USERID_MAX)
+        self.passwd_edit = name_widget(QLineEdit(), "passwd_edit", "Password")
+        self.passwd_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passwd_edit.setMaxLength(PASSWD_MAX)
+        self.userid_error = self._error_label("userid_error", "User name error")
+        self.passwd_error = self._error_label("passwd_error", "Password error")
+        self.form_error = self._error_label("form_error", "Form error")
+        self.login_button = name_widget(QPushButton("Submit"), "login_button", "Submit login")
+        self.login_button.setDefault(True)
+        self.login_button.clicked.connect(self._submit)
+        self.passwd_edit.returnPressed.connect(self._submit)
+        self.userid_edit.returnPressed.connect(self._submit)
+
+        self.secured_button = name_widget(
+            QPushButton("Open secured page"), "secured_button", "Open the secured page"
+        )
+        self.secured_button.clicked.connect(self.secured_page_requested)
+        self.logout_button = name_widget(QPushButton("Log out"), "logout_button", "Log out")
+        self.logout_button.clicked.connect(self.logout_requested)
+
+        self.page_view = name_widget(QTextBrowser(), "page_view", "Page")
+        self.page_view.setOpenLinks(False)  # links become navigations of the lab's browser
+        self.page_view.anchorClicked.connect(self._link_clicked)
+
+        self._layout()
+
+    def _error_label(self, object_name: str, accessible: str) -> QLabel:
+        label = name_widget(QLabel(), object_name, accessible)
+        label.setStyleSheet(ERROR_STYLE)
+        label.setWordWrap(True)
+        label.hide()
+        return label
+
+    def _layout(self) -> None:
+        address_row = QHBoxLayout()
+        address_row.addWidget(self.address_edit, 1)
+        address_row.addWidget(self.go_button)
+
+        form_box = QGroupBox("Login form (/app_sessions/login/)")
+        form = QFormLayout(form_box)
+        form.addRow(QLabel("Type Anything for User / Password"))
+        form.addRow("User name:", self.userid_edit)
+        form.addRow("", self.userid_error)
+        form.addRow("Password:", self.passwd_edit)
+        form.addRow("", self.passwd_error)
+        form.addRow(self.form_error)
+        form.addRow("", self.login_button)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.secured_button)
+        buttons.addWidget(self.logout_button)
+        buttons.addStretch(1)
+
+        page_box = QGroupBox("Page")
+        page_layout = QVBoxLayout(page_box)
+        page_layout.addWidget(self.page_view)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(address_row)
+        layout.addWidget(form_box)
+        layout.addLayout(buttons)
+        layout.addWidget(page_box, 1)
+
+    @Slot()
+    def _submit(self) -> None:
+        self.login_requested.emit(self.userid_edit.text(), self.passwd_edit.text())
+
+    @Slot()
+    def _address_entered(self) -> None:
+        text = self.address_edit.text().strip()
+        if text:
+            self.navigation_requested.emit(text)
+
+    @Slot(QUrl)
+    def _link_clicked(self, url: QUrl) -> None:
+        self.navigation_requested.emit(url.toString())
+
+    def show_page(self, page: PageResult) -> None:
+        """Show a loaded page, its address and any form errors the server reported."""
+        self.address_edit.setText(page.url)
+        self.page_view.document().setBaseUrl(QUrl(page.url))
+        html = page.html.replace("<form", FORM_NOTE + "<form", 1)
+        self.page_view.setHtml(html)
+        errors = page.info.errors
+        self._set_error(self.userid_error, errors.get("userid"))
+        self._set_error(self.passwd_error, errors.get("passwd"))
+        posted = any(exchange.method == "POST" for exchange in page.exchanges)
+        page_error = errors.get("page") if posted else None
+        self._set_error(self.form_error, errors.get("csrf_token") or page_error)
+        if page.status < 400 and page.url.endswith(SECURED_PATH):
+            self.passwd_edit.clear()
+
+    def show_error(self, message: str) -> None:
+        """Show a failed navigation in the page area, as browsers do."""
+        self.page_view.setHtml(
+            f"<h2>This page could not be loaded</h2><p style='{ERROR_STYLE}'>{escape(message)}</p>"
+        )
+
+    @staticmethod
+    def _set_error(label: QLabel, messages: list[str] | None) -> None:
+        label.setText(" ".join(messages or []))
+        label.setVisible(bool(messages))

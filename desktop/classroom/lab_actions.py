@@ -1,0 +1,112 @@
+"""What a teacher does to the lab in one click: the actions behind the menus and walkthroughs."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+
+from desktop import __version__
+from desktop.browser.lab_browser import LabBrowser
+from desktop.classroom.lab_window import LabWindow
+from desktop.lab.embedded_lab import SHORT_LIFETIMES
+from server.config import DEFAULTS
+from server.paths import LOGIN_PATH
+
+if TYPE_CHECKING:
+    from desktop.inspectors.cookie_forensics import KeyGuess
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LIFETIMES = (DEFAULTS["SESSION_IDLE_LIFETIME"], DEFAULTS["SESSION_ABSOLUTE_LIFETIME"])
+
+
+class LabActions:
+    """Acts on a window's lab and browsers."""
+
+    def __init__(self, window: LabWindow) -> None:
+        self.window = window
+
+    @property
+    def cookie_name(self) -> str:
+        """The session cookie's name."""
+        return self.window.lab.cookie_name
+
+    def clear_cookies(self, browser: LabBrowser | None = None) -> None:
+        """Clear a browser's cookies, like its "clear site data"."""
+        (browser or self.window.current_browser).controller.clear_cookies()
+
+    def add_cookie(self, browser: LabBrowser, name: str, value: str, **attributes) -> None:
+        """Put a cookie in a browser's jar, as developer tools allow."""
+        browser.controller.set_cookie(name, value, **attributes)
+
+    def copy_session_cookie(self, source: LabBrowser, target: LabBrowser) -> str | None:
+        """Copy the session cookie from one jar to another (what a session thief does)."""
+        value = source.cookie(self.cookie_name)
+        if value is not None:
+            target.controller.set_cookie(self.cookie_name, value)
+        return value
+
+    def plant_session_id(self, victim: LabBrowser, sid: str) -> None:
+        """Put an attacker's session id in the victim's jar (session fixation)."""
+        victim.controller.set_cookie(self.cookie_name, sid)
+
+    def visit_other_site(self, browser: LabBrowser | None = None) -> str:
+        """Open the page on another site and click its button (login CSRF); return its URL."""
+        browser = browser or self.window.current_browser
+        url = self.window.lab.other_site_url()
+        browser.controller.open_and_submit_form(url)
+        return url
+
+    def set_short_lifetimes(self, on: bool) -> None:
+        """Make sessions expire within a lesson (20 s idle, 60 s at most), or back to normal."""
+        idle, absolute = SHORT_LIFETIMES if on else DEFAULT_LIFETIMES
+        self.window.controls.set_lifetimes(idle, absolute)
+
+    def rotate_secret_key(self) -> None:
+        """Replace the server's secret key: every signed cookie stops being accepted."""
+        self.window.lab.rotate_secret_key()
+        self.window.status.show_message("The server has a new secret key.")
+
+    def guess_key_and_forge(self, attacker: LabBrowser, userid: str = "admin") -> KeyGuess:
+        """Guess the key from the attacker's own cookie; if found, forge a session for a user."""
+        from desktop.inspectors.cookie_forensics import KeyGuess, forge_cookie, guess_secret_key
+
+        own = attacker.cookie(self.cookie_name)
+        guess = guess_secret_key(own) if own else KeyGuess(None, 0)
+        if guess.key is not None:
+            attacker.controller.set_cookie(
+                self.cookie_name, forge_cookie(guess.key, {"userid": userid})
+            )
+        return guess
+
+    def open_in_system_browser(self) -> bool:
+        """Open the lab's login page in the system's default browser."""
+        return QDesktopServices.openUrl(QUrl(self.window.lab.url + LOGIN_PATH))
+
+    def export_har(self, path: Path) -> Path:
+        """Write the timeline as a HAR 1.2 file."""
+        from desktop.inspectors.har_export import write_har
+
+        write_har(path, self.window.inspectors.traffic_model.entries(), creator_version=__version__)
+        return path
+
+    def reset_lab(self) -> None:
+        """Back to a clean lab: no sessions, one browser with an empty jar, switches off."""
+        window = self.window
+        for name in list(window.lab.switches):
+            window.lab.set_switch(name, False)
+        window.lab.set_lifetimes(*DEFAULT_LIFETIMES)
+        store = window.lab.state.store
+        if store is not None:
+            for record in window.lab.sessions():
+                store.delete(record.sid)
+        window.close_extra_browsers()
+        first = window.browsers[0]
+        self.clear_cookies(first)
+        window.inspectors.reset()
+        window.controls.refresh_lab_view()
+        first.controller.open(LOGIN_PATH)

@@ -1,0 +1,51 @@
+"""The window as the classroom sees it: what walkthroughs and lab actions may read and call.
+
+The classroom sits below the window, so it never imports it: the window passes itself in, and
+this protocol says what it must offer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from PySide6.QtWidgets import QTabWidget
+
+from desktop.browser.lab_browser import LabBrowser
+from desktop.inspectors.panel import InspectorPanel
+from desktop.lab.embedded_lab import Lab
+
+
+class LabSteering(Protocol):
+    """The window's hold on its running lab (restarts, stores, switches, lifetimes)."""
+
+    def restart_server(self) -> None: ...
+    def switch_store(self, store: str) -> None: ...
+    def set_switch(self, name: str, on: bool) -> None: ...
+    def set_lifetimes(self, idle: int, absolute: int) -> None: ...
+    def refresh_lab_view(self) -> None: ...
+
+
+class StatusMessages(Protocol):
+    """The status line's message area."""
+
+    def show_message(self, text: str) -> None: ...
+
+
+class LabWindow(Protocol):
+    """A window with browsers in tabs, inspectors and a running lab."""
+
+    browsers: Sequence[LabBrowser]
+    tabs: QTabWidget
+    inspectors: InspectorPanel
+    controls: LabSteering
+    status: StatusMessages
+
+    @property
+    def lab(self) -> Lab | None: ...
+
+    @property
+    def current_browser(self) -> LabBrowser: ...
+
+    def add_browser(self) -> LabBrowser: ...
+    def close_extra_browsers(self) -> None: ...

@@ -1,0 +1,20 @@
+"""Every guided walkthrough, in the order the Scenarios menu lists them."""
+
+from desktop.classroom.walkthroughs.attacks import CROSS_SITE, FIXATION, HIJACK, TAMPER
+from desktop.classroom.walkthroughs.basics import SEVERAL_BROWSERS, TUTORIAL
+from desktop.classroom.walkthroughs.cookies import CLEAR, EXPIRY, OWN_BROWSER
+from desktop.classroom.walkthroughs.stores import COOKIE_STORE, RESTART
+
+WALKTHROUGHS = (
+    TUTORIAL,
+    SEVERAL_BROWSERS,
+    HIJACK,
+    FIXATION,
+    TAMPER,
+    COOKIE_STORE,
+    CROSS_SITE,
+    EXPIRY,
+    RESTART,
+    CLEAR,
+    OWN_BROWSER,
+)

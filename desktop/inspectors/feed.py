@@ -1,0 +1,132 @@
+"""What the inspectors show: the front browser's jar, the store's rows and every exchange."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from desktop.browser.exchange import Exchange
+from desktop.browser.lab_browser import LabBrowser
+from desktop.inspectors.panel import InspectorPanel
+from desktop.inspectors.timeline_recorder import TimelineRecorder
+from desktop.lab.embedded_lab import Lab
+from server.records import SessionEvent
+
+COOKIE_STORE_NOTE = (
+    "Cookie store: the whole session travels in the browser's signed cookie; the server keeps "
+    "nothing, so there is nothing to list here."
+)
+
+
+class LabView(Protocol):
+    """What the feed reads of the window it feeds: the lab it follows and its browsers."""
+
+    browsers: Sequence[LabBrowser]
+
+    @property
+    def lab(self) -> Lab | None: ...
+
+    @property
+    def current_browser(self) -> LabBrowser: ...
+
+
+class InspectorFeed(QObject):
+    """Feeds a panel of inspectors from a window's lab events and its browsers' exchanges.
+
+    Runs on the GUI thread only: every input arrives by a signal Qt has queued there.
+    """
+
+    #: Where sessions live and how many are live, for the status line.
+    store_summary_changed = Signal(str)
+
+    def __init__(self, inspectors: InspectorPanel, window: LabView) -> None:
+        super().__init__(inspectors)
+        self.window = window
+        self.inspectors = inspectors
+        self.recorder = TimelineRecorder()
+
+    def show_lab(self) -> None:
+        """Start afresh on the window's (new) lab: empty timeline, its store's rows, the jar."""
+        self.recorder.clear()
+        self.inspectors.session_model.reset(self.window.lab.sessions())
+        self.update_store_status()
+        self.refresh_jar_view()
+
+    @Slot(object)
+    def on_session_event(self, event: SessionEvent) -> None:
+        """Apply a session event of the lab's server to the store view and the timeline."""
+        self.inspectors.session_model.apply(event)
+        self.recorder.add_event(event)
+        self.update_store_status()
+
+    def on_exchange(self, browser: LabBrowser, exchange: Exchange) -> None:
+        """Add a row to the timeline, saying what the exchange changed in the jar and store.
+
+        Called by the window while it follows a lab.
+        """
+        lab = self.window.lab
+        sent = exchange.cookies_sent.get(lab.cookie_name)
+        signature_ok = None
+        if sent is not None and not lab.server_side:
+            from desktop.inspectors.cookie_forensics import guess_secret_key
+
+            signature_ok = guess_secret_key(sent, [lab.app.secret_key]).key is not None
+        entry = self.recorder.entry_for(
+            browser.name,
+            exchange,
+            server_side=lab.server_side,
+            cookie_name=lab.cookie_name,
+            signature_ok=signature_ok,
+        )
+        self.inspectors.traffic_model.append(entry)
+
+    @Slot(object)
+    def on_jar_changed(self, browser: LabBrowser) -> None:
+        """Mark which browsers hold which session; show the jar if it is the front browser's."""
+        lab = self.window.lab
+        if lab is None:
+            return
+        holders: dict[str, list[str]] = {}
+        for each in self.window.browsers:
+            sid = each.cookie(lab.cookie_name)
+            if sid:
+                holders.setdefault(sid, []).append(each.name)
+        self.inspectors.session_model.set_holders(holders)
+        if browser is self.window.current_browser:
+            self.refresh_jar_view()
+
+    def refresh_jar_view(self) -> None:
+        """Show the front browser's jar, mark its session's row, decode a cookie session."""
+        lab, browsers = self.window.lab, self.window.browsers
+        if not browsers or lab is None:
+            return
+        browser = self.window.current_browser
+        self.inspectors.show_jar_of(browser.name)
+        self.inspectors.cookie_model.set_rows(browser.jar)
+        session_cookie = browser.cookie(lab.cookie_name)
+        self.inspectors.session_model.set_current_sid(session_cookie)
+        payload = None
+        if session_cookie and not lab.server_side:
+            from desktop.inspectors.cookie_forensics import decode_cookie_payload
+
+            payload = decode_cookie_payload(session_cookie)
+        self.inspectors.show_cookie_payload(
+            f"Decoded cookie payload: {payload} — anyone can read this; only the server can "
+            "sign it."
+            if payload is not None
+            else ""
+        )
+
+    def update_store_status(self) -> None:
+        """Say where sessions live and, for a server-side store, how many are live."""
+        lab = self.window.lab
+        if not lab.server_side:
+            self.store_summary_changed.emit("Sessions: in the browser's cookie")
+            self.inspectors.store_note.setText(COOKIE_STORE_NOTE)
+            return
+        self.store_summary_changed.emit(
+            f"Live sessions: {self.inspectors.session_model.rowCount()}"
+        )
+        self.inspectors.store_note.setText(lab.state.store.description)

@@ -1,0 +1,111 @@
+"""One plain sentence (or three) on what an exchange did to the cookie jar and the session store."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from desktop.browser.exchange import Exchange
+from server.records import SessionEvent
+
+SESSION_COOKIE = "sessionid"
+
+
+def short_id(sid: str | None) -> str:
+    """Return the first characters of a session id, enough to tell sessions apart."""
+    return f"{sid[:4]}…" if sid else "?"
+
+
+def _user(event: SessionEvent) -> str:
+    userid = event.record.data.get("userid") if event.record else None
+    return f" (user {userid})" if userid else ""
+
+
+def explain(
+    exchange: Exchange,
+    events: Sequence[SessionEvent],
+    *,
+    server_side: bool = True,
+    cookie_name: str = SESSION_COOKIE,
+    signature_ok: bool | None = None,
+) -> str:
+    """Say what happened in ``exchange``, given the store ``events`` it caused."""
+    by_kind = {event.kind: event for event in events}
+    sent = exchange.cookies_sent.get(cookie_name)
+    set_cookie = next((c for c in exchange.cookies_set if c.name == cookie_name), None)
+    sentences = []
+    if expired := by_kind.get("expired"):
+        sentences.append(
+            f"Session {short_id(expired.sid)} had expired, so the server refused it and deleted it."
+        )
+    if rotated := by_kind.get("rotated"):
+        sentences.append(
+            f"Login rotated the session id: the server replaced session "
+            f"{short_id(rotated.old_sid)} with {short_id(rotated.sid)}{_user(rotated)} and told "
+            "the browser to keep the new id in its cookie."
+        )
+    elif created := by_kind.get("created"):
+        sentences.append(
+            f"The server created session {short_id(created.sid)}, and told the browser to keep "
+            "it in a cookie."
+        )
+    if deleted := by_kind.get("deleted"):
+        sentences.append(
+            f"Logout deleted session {short_id(deleted.sid)}{_user(deleted)} on the server, and "
+            "the server told the browser to delete its cookie."
+        )
+    if not sentences:
+        sentences.append(
+            _quiet_exchange(exchange, by_kind, sent, set_cookie, server_side, signature_ok)
+        )
+    if exchange.initiator is not None:
+        sentences.insert(
+            0,
+            f"A page on another site ({exchange.initiator}) made the browser send this request.",
+        )
+    if withheld := exchange.cookies_withheld:
+        names = ", ".join(sorted({w.name for w in withheld}))
+        sentences.append(f"The browser held back {names}: see “Cookies held but not sent”.")
+    if exchange.status in (301, 302, 303, 307, 308) and exchange.location:
+        sentences.append(f"Then it redirected the browser to {exchange.location}.")
+    elif exchange.status == 400:
+        sentences.append("The server refused the request as invalid (400); see the page.")
+    elif exchange.status >= 400:
+        sentences.append(f"The server answered {exchange.status} {exchange.reason}.")
+    return " ".join(sentences)
+
+
+def _quiet_exchange(exchange, by_kind, sent, set_cookie, server_side, signature_ok) -> str:
+    if not server_side:
+        if sent and signature_ok is False:
+            return (
+                "The browser sent a session cookie whose signature does not match the server's "
+                "key (it was changed, or signed with another key), so the server ignored it: "
+                "no session."
+            )
+        if set_cookie is not None and set_cookie.deletes:
+            return "The server told the browser to delete its session cookie."
+        if set_cookie is not None:
+            return (
+                "The server wrote the whole session into the cookie itself: signed, so nobody "
+                "without the server's key can change it, but not encrypted, so anyone can read it."
+            )
+        if sent:
+            return (
+                "The browser sent its session cookie; the server checked its signature and read it."
+            )
+        return "The browser had no session cookie to send."
+    if changed := by_kind.get("changed"):
+        return (
+            f"The browser sent its session cookie; the server found session "
+            f"{short_id(changed.sid)}{_user(changed)} and noted that it was just used."
+        )
+    if sent and set_cookie is not None and set_cookie.deletes:
+        return (
+            "The browser sent a session cookie the server does not know (expired, deleted or "
+            "made up), so the server ignored it and told the browser to delete it."
+        )
+    if sent:
+        return "The browser sent a session cookie, but the server had no session for it."
+    return (
+        "The browser had no session cookie to send, so the server saw a visitor without a session."
+    )

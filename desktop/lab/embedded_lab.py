@@ -1,0 +1,188 @@
+"""The lab's server side: the Flask app, the embedded server, and the switches a teacher flips."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from server import close_app, create_app, lab_state, purge_expired, snapshot
+from server.latency import interrupt_delays, resume_delays
+from server.other_site import create_other_site
+from server.paths import LOGIN_PATH
+from server.records import SessionRecord
+from server.runner import EmbeddedServer, ServerStartError
+from server.secret_key import replace_secret_key
+from server.session_interface import ServerSideSessionInterface
+
+log = logging.getLogger(__name__)
+
+STOP_TIMEOUT = 1.0  # the window's whole shutdown must fit in 2 s
+SHORT_LIFETIMES = (20, 60)  # idle, absolute seconds: expiry within a lesson
+WEAK_KEY = "changeme"  # in the attacker's word list, as such keys always are
+
+#: The switches that weaken the server, and how the window names them while they are on.
+WEAKENING = {
+    "no_rotation": "session id rotation at login is OFF (session fixation works)",
+    "no_csrf": "the CSRF check is OFF (login CSRF works)",
+    "weak_key": (
+        f"the secret key is the weak word {WEAK_KEY!r} (signed cookies and CSRF tokens can be "
+        "forged)"
+    ),
+}
+
+
+class Lab:
+    """Builds the session server and runs it on a loopback port (plain Python, no Qt).
+
+    ``port`` 0 takes any free port; a pinned port that is busy is replaced by a free one, with
+    a notice, since the lab must always start. The weakening switches exist only here, in the
+    lab's embedded server, and are all off until a teacher turns one on.
+    """
+
+    def __init__(
+        self,
+        store: str = "sqlite",
+        data_dir: Path | None = None,
+        port: int = 0,
+        extra_config: dict | None = None,
+        on_server_error: Callable[[BaseException], None] | None = None,
+        switches: frozenset[str] = frozenset(),
+    ) -> None:
+        self.config = {"SESSION_STORE": store, "DATA_DIR": data_dir, **(extra_config or {})}
+        self.app = create_app(self.config)
+        self.server = EmbeddedServer(self.app, port=port, on_error=on_server_error)
+        self.other_site: EmbeddedServer | None = None
+        self._generated_key = self.app.config["SECRET_KEY"]
+        self.switches: set[str] = set()
+        for name in switches:
+            self.set_switch(name, True)
+
+    @property
+    def state(self):
+        """What the app factory chose: store name, data directory, notices."""
+        return lab_state(self.app)
+
+    @property
+    def notices(self) -> list[str]:
+        """Sentences about start-up problems the lab worked around."""
+        return self.state.notices
+
+    @property
+    def url(self) -> str:
+        """The server's base URL."""
+        return self.server.url
+
+    @property
+    def server_side(self) -> bool:
+        """Whether sessions live on the server (not in a signed cookie)."""
+        return self.state.store is not None
+
+    @property
+    def cookie_name(self) -> str:
+        """The name of the session cookie."""
+        return self.app.config["SESSION_COOKIE_NAME"]
+
+    def start(self) -> str:
+        """Start serving; return the URL. A busy pinned port falls back to a free one."""
+        resume_delays(self.app)
+        try:
+            return self.server.start()
+        except ServerStartError as error:
+            pinned = self.server.requested_port
+            if pinned == 0:
+                raise
+            self.server.requested_port = 0
+            url = self.server.start()
+            notice = f"Port {pinned} was busy ({error}); the server took port {self.server.port}."
+            log.warning(notice)
+            self.notices.append(notice)
+            return url
+
+    def stop(self) -> bool:
+        """Stop serving quickly, waking any request that waits out a simulated delay."""
+        interrupt_delays(self.app)
+        if self.other_site is not None:
+            self.other_site.stop(STOP_TIMEOUT)
+            self.other_site = None
+        return self.server.stop(STOP_TIMEOUT)
+
+    def restart(self) -> str:
+        """Stop and start the same app again, on the same port when it is still free."""
+        self.stop()
+        return self.start()
+
+    def rebuilt(self, store: str | None = None, port: int | None = None) -> Lab:
+        """Return a new lab as a restarted process would make it: same files, port, switches.
+
+        Sessions in memory are gone; the SQLite file and the secret key file remain. ``store``
+        and ``port`` change those two (a store switch, or any free port after a failure).
+        """
+        config = {k: v for k, v in self.config.items() if k not in ("SESSION_STORE", "DATA_DIR")}
+        return Lab(
+            store=store or self.config["SESSION_STORE"],
+            data_dir=self.config["DATA_DIR"],
+            port=(self.server.port or 0) if port is None else port,
+            extra_config=config,
+            switches=frozenset(self.switches),
+        )
+
+    def sessions(self) -> list[SessionRecord]:
+        """Return a snapshot of the session store."""
+        return snapshot(self.app)
+
+    def purge_expired(self) -> list[SessionRecord]:
+        """Delete expired sessions now (their rows leave the store view by events).
+
+        Safe on any thread; a store already closed or locked for too long purges nothing.
+        """
+        try:
+            return purge_expired(self.app)
+        except sqlite3.Error as error:
+            log.warning("could not purge expired sessions: %s", error)
+            return []
+
+    def set_lifetimes(self, idle: float, absolute: float) -> None:
+        """Change how long sessions live, from now on (the lesson's "short sessions")."""
+        self.config.update(SESSION_IDLE_LIFETIME=idle, SESSION_ABSOLUTE_LIFETIME=absolute)
+        self.app.config.update(SESSION_IDLE_LIFETIME=idle, SESSION_ABSOLUTE_LIFETIME=absolute)
+        interface = self.app.session_interface
+        if isinstance(interface, ServerSideSessionInterface):
+            interface.idle_lifetime, interface.absolute_lifetime = idle, absolute
+
+    def set_switch(self, name: str, on: bool) -> None:
+        """Turn one of :data:`WEAKENING` on or off."""
+        if name not in WEAKENING:
+            raise ValueError(f"unknown switch {name!r}")
+        if name == "no_rotation":
+            self.app.config["SESSION_ROTATE_ON_LOGIN"] = not on
+        elif name == "no_csrf":
+            self.app.config["WTF_CSRF_ENABLED"] = not on
+        elif name == "weak_key":
+            self.app.secret_key = WEAK_KEY if on else self._generated_key
+        (self.switches.add if on else self.switches.discard)(name)
+
+    def weakened(self) -> list[str]:
+        """Say, in words, which weakening switches are on."""
+        return [WEAKENING[name] for name in WEAKENING if name in self.switches]
+
+    def rotate_secret_key(self) -> None:
+        """Replace the secret key (and its file): every signed cookie stops being accepted."""
+        self._generated_key = replace_secret_key(self.state.data_dir)
+        if "weak_key" not in self.switches:
+            self.app.secret_key = self._generated_key
+
+    def other_site_url(self) -> str:
+        """Start (once) and return the URL of the page on another site (login CSRF)."""
+        if self.other_site is None:
+            site = EmbeddedServer(create_other_site(self.url + LOGIN_PATH))
+            site.start()
+            self.other_site = site
+        # localhost and 127.0.0.1 are two different sites to a browser.
+        return f"http://localhost:{self.other_site.port}/"
+
+    def close(self) -> None:
+        """Stop serving and release the store."""
+        self.stop()
+        close_app(self.app)

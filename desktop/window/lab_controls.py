@@ -1,0 +1,118 @@
+"""The window's running lab: attach, restart, switch store or switches, and the bars that say so."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Slot
+
+from desktop.lab.embedded_lab import Lab
+from desktop.lab.lab_link import LabLink
+from desktop.window.banners import FAILURE_STYLE, NOTICE_STYLE, Banner
+
+
+class LabControls(QObject):
+    """Follows one lab at a time for a window, and keeps the window's views in step with it.
+
+    The window passes itself in; this reads its browsers, menus, status line and feed, and
+    owns the three bars above the page: failure (red, with Restart), weakened server (red) and
+    notices (yellow). GUI thread only.
+    """
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.notice_banner = Banner("notice_banner", "Notice", NOTICE_STYLE)
+        self.switch_banner = Banner("switch_banner", "Vulnerable server", FAILURE_STYLE)
+        self.server_banner = Banner(
+            "server_banner", "Server failure", FAILURE_STYLE, action="Restart server"
+        )
+        self.server_banner.action_clicked.connect(self.restart_server)
+        self.link = LabLink(self)
+        self.link.attached.connect(self._on_lab_attached)
+        self.link.server_failed.connect(self._on_server_failed)
+
+    @property
+    def banners(self) -> tuple[Banner, Banner, Banner]:
+        """The bars, top to bottom: server failure, weakened server, notices."""
+        return self.server_banner, self.switch_banner, self.notice_banner
+
+    @property
+    def lab(self) -> Lab | None:
+        """The lab followed now (None once the window has closed)."""
+        return self.link.lab
+
+    def attach(self, lab: Lab) -> None:
+        """Follow ``lab`` (already started)."""
+        self.link.attach(lab)
+
+    def close(self) -> Lab | None:
+        """Stop following the lab; return it, its server stopped, for closing."""
+        return self.link.close()
+
+    @Slot(object)
+    def _on_lab_attached(self, lab: Lab) -> None:
+        # A new lab (the first, a restart, another store): browsers keep their jars.
+        for browser in self.window.browsers:
+            browser.controller.set_base_url(lab.url)
+        self.notice_banner.show_text(" ".join(lab.notices))
+        self.server_banner.clear()
+        self.refresh_lab_view()
+
+    def refresh_lab_view(self) -> None:
+        """Show the lab afresh: its store, switches, status and the front browser's jar."""
+        self.window.menus.show_lab(self.lab)
+        self.window.status.show_lab(self.lab)
+        self.update_switch_banner()
+        self.window.feed.show_lab()
+
+    def replace_lab(self, make_lab: Callable[[Lab], Lab]) -> bool:
+        """Close the lab and follow the one ``make_lab(old)`` builds (a restart, a new store).
+
+        If that lab cannot start, the old one's store and files come back on any free port, so
+        the window always has a server; the red bar says what happened. Returns success.
+        """
+        failure = self.link.replace(make_lab)
+        if failure is not None:
+            self.server_banner.show_text(failure)
+        return failure is None
+
+    @Slot()
+    def restart_server(self) -> None:
+        """Restart the server as a new process would start: same store, files and port."""
+        if self.replace_lab(lambda old: old.rebuilt()):
+            self.window.status.show_message(f"The session server restarted on {self.lab.url}.")
+
+    def switch_store(self, store: str) -> None:
+        """Restart the server with another session store, and remember the choice."""
+        if self.lab.state.store_name != store and self.replace_lab(
+            lambda old: old.rebuilt(store=store)
+        ):
+            self.window.settings.store = store
+
+    def set_switch(self, name: str, on: bool) -> None:
+        """Turn a weakening switch of the server on or off; the red bar says which are on."""
+        self.lab.set_switch(name, on)
+        self.window.menus.show_lab(self.lab)
+        self.update_switch_banner()
+
+    def set_lifetimes(self, idle: int, absolute: int) -> None:
+        """Give new sessions these idle and absolute lifetimes, in seconds."""
+        self.lab.set_lifetimes(idle, absolute)
+        self.window.menus.show_lab(self.lab)
+
+    def update_switch_banner(self) -> None:
+        """Show the red bar while any weakening switch is on."""
+        weakened = self.lab.weakened() if self.lab else []
+        text = "VULNERABLE SERVER: " + "; ".join(weakened) + "." if weakened else ""
+        self.switch_banner.show_text(text)
+
+    @Slot(str)
+    def _on_server_failed(self, message: str) -> None:
+        self.server_banner.show_text(f"The session server stopped: {message}")
+        self.window.status.show_message("The session server stopped; restart it from the red bar.")
+
+    def report_not_running(self) -> None:
+        """Say in the red bar that the server is down, if a failed request found it so."""
+        if self.lab is not None and not self.lab.server.running:
+            self.server_banner.show_text("The session server is not running.")

@@ -1,0 +1,192 @@
+"""The Session Lab window: the lab's browsers on the left, the live inspectors on the right."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget
+
+from desktop.browser.controller import BrowserController
+from desktop.browser.exchange import CookieRow, Exchange
+from desktop.browser.lab_browser import LabBrowser
+from desktop.browser.pane import BrowserPane
+from desktop.inspectors.feed import InspectorFeed
+from desktop.inspectors.panel import InspectorPanel
+from desktop.lab.embedded_lab import Lab
+from desktop.ui.widget_names import name_widget
+from desktop.window.font_zoom import FontZoom
+from desktop.window.lab_controls import LabControls
+from desktop.window.menus import LabMenus
+from desktop.window.settings import LabSettings
+from desktop.window.status_line import StatusLine
+from server.paths import LOGIN_PATH
+
+if TYPE_CHECKING:  # loading QCloseEvent builds QEvent's long enums: a few ms of start-up
+    from PySide6.QtGui import QCloseEvent
+
+
+class MainWindow(QMainWindow):
+    """Wires the lab's browsers and the inspectors to a running :class:`Lab`."""
+
+    def __init__(
+        self, lab: Lab, settings: LabSettings | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings or LabSettings()
+        self.setWindowTitle("Session Lab")
+        self.resize(1440, 900)
+        if self.settings.geometry is not None:
+            self.restoreGeometry(self.settings.geometry)
+        self.tabs = name_widget(QTabWidget(), "browser_tabs", "Browsers")
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        new_tab = name_widget(QToolButton(), "new_browser_button", "Open another browser")
+        new_tab.setText("+ Browser")
+        new_tab.clicked.connect(self.add_browser)
+        self.tabs.setCornerWidget(new_tab)
+        self.inspectors = InspectorPanel()
+        self.inspectors.cookie_model.value_edited.connect(self._on_cookie_edited)
+        self.status = StatusLine(self.statusBar())
+        self.zoom = FontZoom(self.settings.font_size, self)
+        self.zoom.size_changed.connect(self._remember_font_size)
+        self.left = QSplitter(Qt.Orientation.Vertical)
+        self.left.addWidget(self.tabs)
+
+        self.browsers: list[LabBrowser] = []
+        self.feed = InspectorFeed(self.inspectors, self)
+        self.feed.store_summary_changed.connect(self.status.show_sessions)
+        self.controls = LabControls(self)
+        self.controls.link.session_event.connect(self.feed.on_session_event)
+        self.menus = LabMenus(self)
+        self._walkthrough_panel = None
+        self._build_central()
+        self.controls.attach(lab)
+        self.add_browser()
+        # The scenarios are not needed for the first paint: build them once the loop runs.
+        QTimer.singleShot(0, lambda: self.walkthrough_panel)
+
+    @property
+    def walkthrough_panel(self):
+        """The guided walkthroughs under the browser (built on first use)."""
+        if self._walkthrough_panel is None:
+            from desktop.classroom.walkthrough_panel import WalkthroughPanel
+            from desktop.classroom.walkthroughs import WALKTHROUGHS
+
+            self._walkthrough_panel = WalkthroughPanel(self, WALKTHROUGHS)
+            self.left.addWidget(self._walkthrough_panel)
+            self.left.setSizes([600, 260])
+            self.menus.add_scenarios(WALKTHROUGHS, self._walkthrough_panel.start)
+        return self._walkthrough_panel
+
+    def _build_central(self) -> None:
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.left)
+        splitter.addWidget(self.inspectors)
+        splitter.setSizes([520, 920])
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        for banner in self.controls.banners:
+            layout.addWidget(banner)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+
+    @property
+    def lab(self) -> Lab | None:
+        """The lab the window follows (None once the window has closed)."""
+        return self.controls.lab
+
+    # The browser in the front tab: what the single-browser parts of the window act on.
+    @property
+    def current_browser(self) -> LabBrowser:
+        """The browser in the front tab."""
+        return self.browsers[max(0, self.tabs.currentIndex())]
+
+    @property
+    def browser(self) -> BrowserPane:
+        """The front browser's pane."""
+        return self.current_browser.pane
+
+    @property
+    def controller(self) -> BrowserController:
+        """The front browser's worker."""
+        return self.current_browser.controller
+
+    @Slot()
+    def add_browser(self) -> LabBrowser:
+        """Open another browser with an empty jar, in a new tab, on the login page."""
+        browser = LabBrowser(f"Browser {len(self.browsers) + 1}", self.lab.url, self)
+        browser.exchange_finished.connect(self._on_exchange)
+        browser.jar_changed.connect(self.feed.on_jar_changed)
+        browser.request_failed.connect(self._on_failure)
+        browser.busy_changed.connect(self._on_busy)
+        self.browsers.append(browser)
+        self.tabs.addTab(browser.pane, browser.name)
+        self.tabs.setCurrentWidget(browser.pane)
+        if self.isVisible():
+            browser.controller.open(LOGIN_PATH)
+        else:
+            # The first browser loads its start page once the window is up, as browsers paint
+            # before they load: the first request never delays the window.
+            QTimer.singleShot(0, lambda: browser.controller.open(LOGIN_PATH))
+        return browser
+
+    def close_extra_browsers(self) -> None:
+        """Close every browser but the first."""
+        while len(self.browsers) > 1:
+            browser = self.browsers.pop()
+            self.tabs.removeTab(self.tabs.indexOf(browser.pane))
+            browser.shutdown(timeout_ms=800)
+            browser.pane.deleteLater()
+            browser.deleteLater()
+
+    @Slot(int)
+    def _remember_font_size(self, points: int) -> None:
+        self.settings.font_size = points
+
+    @Slot(object, object)
+    def _on_exchange(self, browser: LabBrowser, exchange: Exchange) -> None:
+        if self.lab is None:  # queued before the window closed
+            return
+        self.feed.on_exchange(browser, exchange)
+        if browser is self.current_browser:
+            self.status.show_message("")
+
+    @Slot(int)
+    def _on_tab_changed(self, index: int) -> None:
+        if 0 <= index < len(self.browsers):
+            self.feed.refresh_jar_view()
+
+    @Slot(object, str)
+    def _on_cookie_edited(self, row: CookieRow, value: str) -> None:
+        max_age = None if row.expires is None else max(0, int(row.expires - time.time()))
+        self.controller.set_cookie(
+            row.name,
+            value,
+            secure=row.secure,
+            max_age=max_age,
+            http_only=row.http_only,
+            same_site=row.same_site or "Lax",
+        )
+
+    @Slot(object, str)
+    def _on_failure(self, browser: LabBrowser, message: str) -> None:
+        self.status.show_message(f"{browser.name}: {message}")
+        self.controls.report_not_running()
+
+    @Slot(object, bool)
+    def _on_busy(self, browser: LabBrowser, busy: bool) -> None:
+        self.status.set_busy(any(b.busy for b in self.browsers))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Remember the geometry, stop the server and the workers, release the store."""
+        self.settings.geometry = self.saveGeometry()
+        self.settings.sync()
+        # Server first: closing its connections ends any request a worker still waits on.
+        lab = self.controls.close()
+        for browser in self.browsers:
+            browser.shutdown(timeout_ms=800)
+        if lab is not None:
+            lab.close()
+        super().closeEvent(event)

@@ -1,0 +1,165 @@
+"""The window's menus: File, Browser, Server (with the weakening switches), View."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from desktop.classroom.lab_actions import LabActions
+from desktop.lab.embedded_lab import WEAKENING
+from server.config import STORES
+
+SWITCH_LABELS = {
+    "no_rotation": "Vulnerable: keep the session id at login (fixation)",
+    "no_csrf": "Vulnerable: skip the CSRF check (login CSRF)",
+    "weak_key": "Vulnerable: use a weak secret key",
+}
+
+
+def _action(menu: QMenu, text: str, object_name: str, slot, shortcut=None, checkable=False):
+    action = QAction(text, menu, checkable=checkable)
+    action.setObjectName(object_name)
+    if shortcut is not None:
+        action.setShortcut(shortcut)
+    action.triggered.connect(slot)
+    menu.addAction(action)
+    return action
+
+
+class LabMenus:
+    """Builds the menus of a window and keeps their check marks in step with its lab."""
+
+    def __init__(self, window) -> None:
+        self.window = window
+        self.actions = LabActions(window)
+        bar = window.menuBar()
+        file_menu = bar.addMenu("&File")
+        _action(
+            file_menu,
+            "Export timeline as &HAR…",
+            "export_har_action",
+            self._ask_export_har,
+            QKeySequence.StandardKey.Save,
+        )
+        _action(file_menu, "&Reset the lab", "reset_lab_action", self.actions.reset_lab)
+        file_menu.addSeparator()
+        _action(file_menu, "&Quit", "quit_action", window.close, QKeySequence.StandardKey.Quit)
+
+        browser_menu = bar.addMenu("&Browser")
+        _action(
+            browser_menu,
+            "&New browser",
+            "new_browser_action",
+            window.add_browser,
+            QKeySequence.StandardKey.AddTab,
+        )
+        _action(
+            browser_menu,
+            "&Clear cookies (clear site data)",
+            "clear_cookies_action",
+            lambda: self.actions.clear_cookies(),
+        )
+        self.steal_menu = browser_menu.addMenu("Copy this browser's session cookie &to")
+        self.steal_menu.aboutToShow.connect(self._fill_steal_menu)
+        _action(
+            browser_menu,
+            "Visit a page on &another site",
+            "other_site_action",
+            lambda: self.actions.visit_other_site(),
+        )
+        browser_menu.addSeparator()
+        _action(
+            browser_menu,
+            "&Open in your browser",
+            "system_browser_action",
+            self.actions.open_in_system_browser,
+        )
+
+        server_menu = bar.addMenu("&Server")
+        _action(server_menu, "&Restart server", "restart_action", window.controls.restart_server)
+        store_menu = server_menu.addMenu("Session &store")
+        self.store_group = QActionGroup(window)
+        self.store_actions = {}
+        for name in STORES:
+            action = _action(
+                store_menu,
+                name,
+                f"store_{name}_action",
+                lambda _=False, n=name: window.controls.switch_store(n),
+                checkable=True,
+            )
+            self.store_group.addAction(action)
+            self.store_actions[name] = action
+        self.short_action = _action(
+            server_menu,
+            "&Short session lifetimes (20 s idle, 60 s at most)",
+            "short_lifetimes_action",
+            self.actions.set_short_lifetimes,
+            checkable=True,
+        )
+        _action(
+            server_menu,
+            "Rotate the secret &key",
+            "rotate_key_action",
+            self.actions.rotate_secret_key,
+        )
+        server_menu.addSeparator()
+        self.switch_actions = {}
+        for name in WEAKENING:
+            self.switch_actions[name] = _action(
+                server_menu,
+                SWITCH_LABELS[name],
+                f"switch_{name}_action",
+                lambda on, n=name: window.controls.set_switch(n, on),
+                checkable=True,
+            )
+
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions(window.zoom.actions())
+        self.scenarios_menu = bar.addMenu("S&cenarios")
+
+    def add_scenarios(self, walkthroughs, start) -> None:
+        """List the walkthroughs; choosing one starts it (two clicks from anywhere)."""
+        for number, walk in enumerate(walkthroughs):
+            _action(
+                self.scenarios_menu,
+                f"&{number}. {walk.title}",
+                f"scenario_{walk.key}_action",
+                lambda _=False, key=walk.key: start(key),
+            )
+
+    def show_lab(self, lab) -> None:
+        """Check the store, switches and lifetimes the lab has."""
+        self.store_actions[lab.state.store_name].setChecked(True)
+        for name, action in self.switch_actions.items():
+            action.setChecked(name in lab.switches)
+        self.short_action.setChecked(lab.app.config["SESSION_IDLE_LIFETIME"] <= 60)
+
+    def _fill_steal_menu(self) -> None:
+        self.steal_menu.clear()
+        source = self.window.current_browser
+        for target in self.window.browsers:
+            if target is not source:
+                action = self.steal_menu.addAction(target.name)
+                action.triggered.connect(
+                    lambda _=False, t=target: self.actions.copy_session_cookie(source, t)
+                )
+        if len(self.window.browsers) < 2:
+            self.steal_menu.addAction("(open another browser first)").setEnabled(False)
+
+    def _ask_export_har(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # loaded when first asked for: start-up time
+
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Export timeline", "session-lab.har", "HAR files (*.har)"
+        )
+        if not path:
+            return
+        try:
+            self.actions.export_har(path)
+        except OSError as error:
+            self.window.status.show_message(
+                f"Could not save the timeline: {error.strerror or error}"
+            )
+            return
+        self.window.status.show_message(f"Saved the timeline to {path}.")

@@ -1,0 +1,48 @@
+"""The status bar: the server's URL, the store in use, live sessions, busy, errors in words."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+
+from desktop.browser.pane import ERROR_STYLE
+from desktop.ui.widget_names import name_widget
+
+
+class StatusLine:
+    """Fills a window's status bar and keeps its labels up to date."""
+
+    def __init__(self, bar: QStatusBar) -> None:
+        self.message = name_widget(QLabel(), "status_message", "Status message")
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        self.busy = name_widget(QProgressBar(), "busy_indicator", "Busy")
+        self.busy.setRange(0, 0)  # an endless "working" bar
+        self.busy.setMaximumWidth(120)
+        self.busy.hide()
+        self.url = name_widget(QLabel(), "status_url", "Server URL")
+        self.url.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.store = name_widget(QLabel(), "status_store", "Session store in use")
+        self.sessions = name_widget(QLabel(), "status_sessions", "Live sessions")
+        bar.addWidget(self.message, 1)
+        for widget in (self.busy, self.url, self.store, self.sessions):
+            bar.addPermanentWidget(widget)
+
+    def show_lab(self, lab) -> None:
+        """Show the server's URL and store."""
+        self.url.setText(f"Server: {lab.url}")
+        state = lab.state
+        self.store.setText(f"Store: {state.store_name}")
+        self.store.setToolTip(state.store.description if state.store else "signed cookie")
+
+    def show_message(self, text: str) -> None:
+        """Show a sentence (an error in words, or a notice); empty clears it."""
+        self.message.setText(text)
+
+    def show_sessions(self, text: str) -> None:
+        """Show the live-session count."""
+        self.sessions.setText(text)
+
+    def set_busy(self, busy: bool) -> None:
+        """Show or hide the working indicator."""
+        self.busy.setVisible(busy)

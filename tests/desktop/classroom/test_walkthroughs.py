@@ -1,0 +1,234 @@
+"""Every scenario, driven through the window's walkthrough panel, teaches the change it claims."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import page_text
+
+import desktop.classroom.lab_actions
+from desktop.classroom.walkthrough import NOT_LOGGED_IN, WELCOME
+
+STEP_TIMEOUT_MS = 20_000
+
+
+@pytest.fixture
+def panel(window):
+    """The window's walkthrough panel."""
+    return window.walkthrough_panel
+
+
+def start(qtbot, panel, key: str) -> None:
+    panel.start(key)
+    qtbot.waitUntil(panel.next_button.isEnabled, timeout=STEP_TIMEOUT_MS)
+
+
+def step(qtbot, panel) -> None:
+    """Press Next and wait until the step is done and explained."""
+    before = panel.index
+    panel.next_button.click()
+    qtbot.waitUntil(lambda: panel.index == before + 1, timeout=STEP_TIMEOUT_MS)
+
+
+def users_in_store(window) -> list:
+    return [r.data.get("userid") for r in window.lab.sessions()]
+
+
+def browser_text(window, number: int) -> str:
+    return window.browsers[number - 1].pane.page_view.toPlainText()
+
+
+def test_the_tutorial(qtbot, window, panel):
+    start(qtbot, panel, "tutorial")
+    step(qtbot, panel)
+    assert WELCOME.format("alice") in page_text(window)
+    assert users_in_store(window) == ["alice"]
+    selected = window.inspectors.session_table.selectionModel().selectedRows()
+    assert [i.row() for i in selected] == [0]  # the step highlights the session it made
+    step(qtbot, panel)
+    assert WELCOME.format("alice") in page_text(window)
+    step(qtbot, panel)
+    assert users_in_store(window) == [] and window.current_browser.jar == ()
+    step(qtbot, panel)
+    assert NOT_LOGGED_IN in page_text(window)
+    assert panel.done and "What this shows" in panel.text.toPlainText()
+
+
+def test_several_browsers(qtbot, window, panel):
+    start(qtbot, panel, "browsers")
+    for _ in range(4):
+        step(qtbot, panel)
+    assert len(window.browsers) == 2
+    assert sorted(users_in_store(window)) == ["alice", "bob"]
+    assert WELCOME.format("alice") in browser_text(window, 1)
+    assert WELCOME.format("bob") in browser_text(window, 2)
+    holders = window.inspectors.session_model.holders
+    assert sorted(name for names in holders.values() for name in names) == [
+        "Browser 1",
+        "Browser 2",
+    ]
+
+
+def test_hijacking(qtbot, window, panel):
+    start(qtbot, panel, "hijack")
+    for _ in range(4):
+        step(qtbot, panel)
+    assert WELCOME.format("alice") in browser_text(window, 2)
+    sid = window.browsers[0].cookie("sessionid")
+    assert window.inspectors.session_model.holders[sid] == ["Browser 1", "Browser 2"]
+    step(qtbot, panel)
+    step(qtbot, panel)
+    assert NOT_LOGGED_IN in browser_text(window, 2)
+    assert "alice" not in users_in_store(window)
+
+
+def test_fixation(qtbot, window, panel):
+    start(qtbot, panel, "fixation")
+    step(qtbot, panel)
+    assert "VULNERABLE SERVER" in window.controls.switch_banner.text()
+    for _ in range(4):
+        step(qtbot, panel)
+    assert WELCOME.format("alice") in browser_text(window, 2)
+    assert window.browsers[0].cookie("sessionid") == window.browsers[1].cookie("sessionid")
+    step(qtbot, panel)
+    assert window.controls.switch_banner.text() == ""
+    for _ in range(4):
+        step(qtbot, panel)
+    assert NOT_LOGGED_IN in browser_text(window, 2)
+    assert window.browsers[0].cookie("sessionid") != panel.run.notes["planted"]
+
+
+def timeline(window) -> str:
+    return "\n".join(
+        f"{e.number} {e.browser} {e.exchange.method} {e.exchange.path} {e.exchange.status} "
+        f"sent={e.exchange.cookies_sent} set={[c.value[:8] for c in e.exchange.cookies_set]}"
+        for e in window.inspectors.traffic_model.entries()
+    )
+
+
+def test_tampering(qtbot, window, panel):
+    start(qtbot, panel, "tamper")
+    for _ in range(3):
+        step(qtbot, panel)
+    assert NOT_LOGGED_IN in page_text(window), timeline(window) + str(panel.run.notes)
+    tampered = window.inspectors.traffic_model.entries()[-1]
+    assert tampered.exchange.cookies_sent["sessionid"] == panel.run.notes["tampered"]
+    assert users_in_store(window) == ["alice"]  # the real session is untouched
+    for _ in range(3):
+        step(qtbot, panel)
+    assert window.lab.state.store_name == "cookie"
+    assert NOT_LOGGED_IN in page_text(window)
+
+
+def test_cookie_store_and_weak_key(qtbot, window, panel):
+    start(qtbot, panel, "cookie_store")
+    step(qtbot, panel)
+    assert "'userid': 'alice'" in window.inspectors.cookie_payload.text()
+    assert window.inspectors.session_model.rowCount() == 0
+    for _ in range(3):
+        step(qtbot, panel)
+    assert WELCOME.format("alice") in browser_text(window, 2)  # replayed after logout
+    for _ in range(3):
+        step(qtbot, panel)
+    assert panel.run.notes["guess"].key == "changeme"
+    step(qtbot, panel)
+    assert WELCOME.format("admin") in browser_text(window, 2)
+    step(qtbot, panel)
+    step(qtbot, panel)
+    assert panel.run.notes["guess"].key is None
+    assert "10^77" in panel.text.toPlainText() or "random" in panel.text.toPlainText()
+
+
+def test_cross_site_login(qtbot, window, panel):
+    start(qtbot, panel, "cross_site")
+    step(qtbot, panel)
+    refused = [e for e in window.inspectors.traffic_model.entries() if e.exchange.initiator]
+    assert refused[-1].exchange.status == 400
+    assert dict(refused[-1].exchange.request_headers)["Origin"].startswith("http://localhost:")
+    assert "mallory" not in users_in_store(window)
+    step(qtbot, panel)
+    step(qtbot, panel)
+    assert WELCOME.format("mallory") in page_text(window)
+    assert "mallory" in users_in_store(window)
+    step(qtbot, panel)
+    assert window.controls.switch_banner.text() == ""
+
+
+def test_expiry(qtbot, window, panel, monkeypatch):
+    monkeypatch.setattr(desktop.classroom.lab_actions, "SHORT_LIFETIMES", (2.5, 5.0))
+    start(qtbot, panel, "expiry")
+    step(qtbot, panel)
+    step(qtbot, panel)
+    assert users_in_store(window) == ["alice"]
+    step(qtbot, panel)  # waits for idle expiry
+    assert users_in_store(window) == []
+    step(qtbot, panel)
+    assert NOT_LOGGED_IN in page_text(window)
+    step(qtbot, panel)
+    step(qtbot, panel)  # active until the absolute limit
+    assert users_in_store(window) == []
+    expired_while_active = [
+        e for e in window.inspectors.traffic_model.entries() if "had expired" in e.sentence
+    ]
+    assert expired_while_active or NOT_LOGGED_IN in page_text(window)
+    step(qtbot, panel)
+    assert window.lab.app.config["SESSION_IDLE_LIFETIME"] == 30 * 60
+
+
+def test_restart(qtbot, window, panel):
+    start(qtbot, panel, "restart")
+    for _ in range(3):
+        step(qtbot, panel)
+    assert WELCOME.format("alice") in page_text(window)
+    for _ in range(3):
+        step(qtbot, panel)
+    assert window.lab.state.store_name == "memory"
+    assert NOT_LOGGED_IN in page_text(window)
+    step(qtbot, panel)
+    assert WELCOME.format("alice") in page_text(window)
+    step(qtbot, panel)
+    step(qtbot, panel)
+    assert NOT_LOGGED_IN in page_text(window)
+
+
+def test_clear_cookies_and_withheld_cookies(qtbot, window, panel):
+    start(qtbot, panel, "clear_cookies")
+    for _ in range(3):
+        step(qtbot, panel)
+    last = window.inspectors.traffic_model.entries()[-1].exchange
+    assert [(w.name, w.reason.split(":")[0]) for w in last.cookies_withheld] == [
+        ("prefs", "Secure")
+    ]
+    assert "prefs" not in last.cookies_sent and "promo" in last.cookies_sent
+    step(qtbot, panel)
+    reasons = {
+        w.name: w.reason.split(":")[0]
+        for e in window.inspectors.traffic_model.entries()
+        for w in e.exchange.cookies_withheld
+    }
+    assert reasons == {"prefs": "Secure", "promo": "expired"}
+    step(qtbot, panel)
+    assert window.current_browser.jar == ()
+    assert users_in_store(window) == ["alice"]
+    step(qtbot, panel)
+    assert NOT_LOGGED_IN in page_text(window)
+
+
+def test_open_in_your_browser(qtbot, window, panel, monkeypatch):
+    opened = []
+    monkeypatch.setattr(
+        "desktop.classroom.lab_actions.QDesktopServices.openUrl",
+        lambda url: opened.append(url) or True,
+    )
+    start(qtbot, panel, "own_browser")
+    step(qtbot, panel)
+    assert [u.toString() for u in opened] == [window.lab.url + "/app_sessions/login/"]
+    assert "developer tools" in panel.text.toPlainText()
+
+
+def test_every_scenario_is_in_the_menu_two_clicks_away(window):
+    from desktop.classroom.walkthroughs import WALKTHROUGHS
+
+    titles = [a.text() for a in window.menus.scenarios_menu.actions()]
+    assert len(titles) == len(WALKTHROUGHS) >= 10
+    window.menus.scenarios_menu.actions()[1].trigger()
+    assert window.walkthrough_panel.current.key == "browsers"

@@ -1,0 +1,179 @@
+"""The plain sentence the timeline shows for each exchange, branch by branch."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.inspectors.narration import explain, short_id
+from server.records import SessionEvent, SessionRecord
+
+OLD, NEW = "aaaa" + "x" * 39, "3f9a" + "y" * 39
+DELETE = "sessionid=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/"
+SECURED = "/app_sessions/secured_page/"
+
+
+def event(kind: str, sid: str, old_sid: str | None = None, **data) -> SessionEvent:
+    """Return a store event whose record holds ``data``."""
+    return SessionEvent(kind, sid, SessionRecord(sid, data), old_sid=old_sid)
+
+
+@pytest.mark.parametrize(("sid", "short"), [(NEW, "3f9a…"), ("ab", "ab…"), ("", "?"), (None, "?")])
+def test_short_id(sid, short):
+    assert short_id(sid) == short
+
+
+def test_created(make_exchange):
+    exchange = make_exchange(set_cookies=(f"sessionid={NEW}; HttpOnly; Path=/",))
+    assert explain(exchange, [event("created", NEW, csrf_token="t")]) == (
+        "The server created session 3f9a…, and told the browser to keep it in a cookie."
+    )
+
+
+def test_rotated_at_login_then_redirect(make_exchange):
+    exchange = make_exchange(
+        cookie=f"sessionid={OLD}",
+        set_cookies=(f"sessionid={NEW}; HttpOnly; Path=/",),
+        status=302,
+        location=SECURED,
+        method="POST",
+    )
+    sentence = explain(exchange, [event("rotated", NEW, old_sid=OLD, userid="alice")])
+    assert sentence == (
+        "Login rotated the session id: the server replaced session aaaa… with 3f9a… "
+        "(user alice) and told the browser to keep the new id in its cookie. "
+        f"Then it redirected the browser to {SECURED}."
+    )
+
+
+def test_rotation_is_told_instead_of_creation(make_exchange):
+    events = [event("created", OLD), event("rotated", NEW, old_sid=OLD)]
+    sentence = explain(make_exchange(), events)
+    assert sentence.startswith("Login rotated the session id") and "created" not in sentence
+
+
+def test_deleted_at_logout(make_exchange):
+    exchange = make_exchange(cookie=f"sessionid={NEW}", set_cookies=(DELETE,))
+    assert explain(exchange, [event("deleted", NEW, userid="alice")]) == (
+        "Logout deleted session 3f9a… (user alice) on the server, and the server told the "
+        "browser to delete its cookie."
+    )
+
+
+def test_expired_then_created(make_exchange):
+    exchange = make_exchange(cookie=f"sessionid={OLD}", set_cookies=(f"sessionid={NEW}",))
+    sentence = explain(exchange, [event("expired", OLD), event("created", NEW)])
+    assert sentence == (
+        "Session aaaa… had expired, so the server refused it and deleted it. "
+        "The server created session 3f9a…, and told the browser to keep it in a cookie."
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "user"), [({"userid": "bob"}, " (user bob)"), ({"csrf_token": "t"}, "")]
+)
+def test_changed(make_exchange, data, user):
+    exchange = make_exchange(cookie=f"sessionid={NEW}", path=SECURED)
+    assert explain(exchange, [event("changed", NEW, **data)]) == (
+        f"The browser sent its session cookie; the server found session 3f9a…{user} and "
+        "noted that it was just used."
+    )
+
+
+def test_an_event_without_record_names_no_user(make_exchange):
+    sentence = explain(make_exchange(), [SessionEvent("deleted", NEW)])
+    assert sentence.startswith("Logout deleted session 3f9a… on the server")
+
+
+@pytest.mark.parametrize(
+    ("cookie", "set_cookies", "sentence"),
+    [
+        (
+            "sessionid=made-up",
+            (DELETE,),
+            "The browser sent a session cookie the server does not know (expired, deleted or "
+            "made up), so the server ignored it and told the browser to delete it.",
+        ),
+        (
+            "sessionid=made-up",
+            (),
+            "The browser sent a session cookie, but the server had no session for it.",
+        ),
+        (
+            None,
+            (),
+            "The browser had no session cookie to send, so the server saw a visitor without a "
+            "session.",
+        ),
+        (
+            "theme=dark",
+            ("theme=light",),
+            "The browser had no session cookie to send, so the server saw a visitor without a "
+            "session.",
+        ),
+    ],
+    ids=["unknown-cookie", "cookie-without-session", "no-cookie", "other-cookies-only"],
+)
+def test_server_side_exchange_without_events(make_exchange, cookie, set_cookies, sentence):
+    exchange = make_exchange(cookie=cookie, set_cookies=set_cookies)
+    assert explain(exchange, []) == sentence
+
+
+@pytest.mark.parametrize(
+    ("cookie", "set_cookies", "start"),
+    [
+        ("sessionid=eyJ1", (DELETE,), "The server told the browser to delete its session cookie."),
+        (None, ("sessionid=eyJ1.sig; Path=/",), "The server wrote the whole session into the"),
+        ("sessionid=eyJ1.sig", (), "The browser sent its session cookie; the server checked its"),
+        (None, (), "The browser had no session cookie to send."),
+    ],
+    ids=["deletes", "sets", "sends", "none"],
+)
+def test_cookie_store(make_exchange, cookie, set_cookies, start):
+    exchange = make_exchange(cookie=cookie, set_cookies=set_cookies)
+    sentence = explain(exchange, [], server_side=False)
+    assert sentence.startswith(start)
+    assert "server found session" not in sentence
+
+
+def test_cookie_name_is_configurable(make_exchange):
+    exchange = make_exchange(cookie="session=abc")
+    assert "no session cookie" in explain(exchange, [])
+    assert "no session for it" in explain(exchange, [], cookie_name="session")
+
+
+@pytest.mark.parametrize(
+    ("status", "location", "suffix"),
+    [
+        (302, SECURED, f"Then it redirected the browser to {SECURED}."),
+        (303, "/", "Then it redirected the browser to /."),
+        (307, "/x", "Then it redirected the browser to /x."),
+        (400, None, "The server refused the request as invalid (400); see the page."),
+        (404, None, "The server answered 404 NOT FOUND."),
+        (500, None, "The server answered 500 INTERNAL SERVER ERROR."),
+    ],
+)
+def test_status_suffix(make_exchange, status, location, suffix):
+    sentence = explain(make_exchange(status=status, location=location), [])
+    assert sentence.endswith(" " + suffix)
+
+
+@pytest.mark.parametrize("status", [200, 302, 304])
+def test_no_suffix_without_redirect_target_or_error(make_exchange, status):
+    sentence = explain(make_exchange(status=status), [])
+    assert sentence.count(".") == 1 and "redirected" not in sentence
+
+
+@pytest.mark.parametrize(
+    ("signature_ok", "expected"),
+    [
+        (False, "signature does not match the server's key"),
+        (True, "checked its signature and read it"),
+        (None, "checked its signature and read it"),
+    ],
+)
+def test_a_signed_cookie_that_fails_its_check_is_said_to_be_ignored(
+    make_exchange, signature_ok, expected
+):
+    hop = make_exchange(cookie="sessionid=eyJ1c2VyaWQiOiJhIn0.Zz.sig")
+    sentence = explain(hop, (), server_side=False, signature_ok=signature_ok)
+    assert expected in sentence
