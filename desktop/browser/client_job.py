@@ -45,6 +45,10 @@ class ClientJob(QRunnable):
         super().__init__()
         self.action = action
         self.signals = JobSignals()
+        #: The controller's generation when the job was queued (older ones are ignored).
+        self.generation = 0
+        #: Why the server was replaced while this job ran, if it was (GUI thread only).
+        self.interrupted_by: str | None = None
 
     def run(self) -> None:
         """Run the action and emit started, exchange_finished…, result or errored, finished."""

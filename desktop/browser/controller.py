@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from desktop.browser.client_job import Action, ClientJob
@@ -13,6 +15,10 @@ class BrowserController(QObject):
 
     A ``requests.Session`` must not be used by two threads at once, so every action of one
     client, cookie edits included, runs on the same single-thread pool, in the order asked.
+
+    Each action carries the controller's *generation*; :meth:`cancel` (a reset) starts a new
+    one, and whatever an older action still reports is dropped. :meth:`interrupt` (the server
+    is being replaced) keeps the running action's outcome but says so.
     """
 
     busy_changed = Signal(bool)
@@ -27,6 +33,7 @@ class BrowserController(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._jobs: dict[QObject, ClientJob] = {}  # by their signals object
+        self.generation = 0
 
     @property
     def busy(self) -> bool:
@@ -75,12 +82,46 @@ class BrowserController(QObject):
         """Point the browser at a restarted server, after the actions already queued."""
         self._submit(lambda report: self.client.set_base_url(base_url))
 
+    def cancel(self) -> None:
+        """Drop the queued actions and ignore whatever the running one still reports."""
+        self.generation += 1
+        self._take_queued()
+
+    def interrupt(self, reason: str) -> None:
+        """Mark the running action as answered by a server that is going away, for ``reason``.
+
+        Its exchanges keep the mark (the narration then says so rather than guess), and a
+        failure it meets says ``reason`` instead of "the server is not running". Queued
+        actions are not touched: they will run against the new server.
+        """
+        queued = self._take_queued()
+        for job in self._jobs.values():
+            job.interrupted_by = reason
+        for job in queued:
+            self._jobs[job.signals] = job
+            self._pool.start(job)
+
+    def _take_queued(self) -> list[ClientJob]:
+        # tryTake succeeds only for actions not started yet: those never report finished.
+        taken = [job for job in list(self._jobs.values()) if self._pool.tryTake(job)]
+        for job in taken:
+            del self._jobs[job.signals]
+        if taken and not self._jobs:
+            self.busy_changed.emit(False)
+        return taken
+
+    def _current(self) -> ClientJob | None:
+        # The job whose signal is being delivered, if it belongs to this generation.
+        job = self._jobs.get(self.sender())
+        return job if job is not None and job.generation == self.generation else None
+
     def _submit(self, action: Action) -> None:
         job = ClientJob(action)
         job.setAutoDelete(False)  # Python keeps it (and its signals) alive until finished
-        job.signals.exchange_finished.connect(self.exchange_finished)
+        job.generation = self.generation
+        job.signals.exchange_finished.connect(self._on_exchange)
         job.signals.result.connect(self._on_result)
-        job.signals.errored.connect(self.request_failed)
+        job.signals.errored.connect(self._on_error)
         job.signals.finished.connect(self._job_done)
         was_busy = self.busy
         self._jobs[job.signals] = job
@@ -89,7 +130,27 @@ class BrowserController(QObject):
         self._pool.start(job)
 
     @Slot(object)
+    def _on_exchange(self, exchange) -> None:
+        job = self._current()
+        if job is None:
+            return
+        if job.interrupted_by is not None:
+            exchange = replace(exchange, interrupted_by=job.interrupted_by)
+        self.exchange_finished.emit(exchange)
+
+    @Slot(str)
+    def _on_error(self, message: str) -> None:
+        job = self._current()
+        if job is None:
+            return
+        if job.interrupted_by is not None:
+            message = f"This request was cut off: {job.interrupted_by} while it ran. Try again."
+        self.request_failed.emit(message)
+
+    @Slot(object)
     def _on_result(self, result) -> None:
+        if self._current() is None:
+            return
         if isinstance(result, PageResult):
             self.page_loaded.emit(result)
         elif isinstance(result, tuple):

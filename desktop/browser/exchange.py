@@ -172,6 +172,9 @@ class Exchange:
     cookies_withheld: tuple[WithheldCookie, ...] = ()
     #: The page of another site that started this request, if one did.
     initiator: str | None = None
+    #: Why the server that answered was replaced while the request ran (a restart, a store
+    #: switch); its store changes were not followed, so the narration must not guess them.
+    interrupted_by: str | None = None
 
     @property
     def cookies_sent(self) -> dict[str, str]:

@@ -6,6 +6,7 @@ Plain Python, no Qt. One :class:`BrowserClient` must be used from one thread at 
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,6 +53,8 @@ class BrowserClient:
         self.other_origins: set[str] = set()
         self._counter = 0
         self._http: requests.Session | None = None
+        #: The page on screen: where the last navigation ended (its form is what Submit sends).
+        self.page: PageResult | None = None
 
     @property
     def http(self) -> requests.Session:
@@ -95,7 +98,8 @@ class BrowserClient:
             domain=host,
             path="/",
             secure=secure,
-            expires=None if max_age is None else int(time.time()) + max_age,
+            # Rounded up: the jar keeps whole seconds, and must not cut a short life shorter.
+            expires=None if max_age is None else math.ceil(time.time()) + max_age,
             rest=rest,
         )
         return self.jar()
@@ -142,13 +146,31 @@ class BrowserClient:
     def login(
         self, userid: str, passwd: str, on_exchange: ExchangeCallback | None = None
     ) -> PageResult:
-        """GET the form, read its CSRF token, POST it and follow the redirect."""
-        form = self.open(LOGIN_PATH, on_exchange)
+        """Submit the login form with its CSRF token and follow the redirect.
+
+        As a browser does, the form already on screen is the one sent: no second GET. Only when
+        the page on screen is not the login form is the form fetched first. A form loaded
+        before its session ended carries a stale token; the server refuses it (400).
+        """
+        form = self.page if self._login_form_on_screen() else None
+        fetched = form is None
+        if fetched:
+            form = self.open(LOGIN_PATH, on_exchange)
         if form.info.csrf_token is None:
             raise NavigationError("The login page had no CSRF token, so the form was not sent.")
         data = {"csrf_token": form.info.csrf_token, "userid": userid, "passwd": passwd}
         result = self._navigate("POST", self.url_for(LOGIN_PATH), data, on_exchange)
-        return _merge(form, result)
+        return _merge(form, result) if fetched else result
+
+    def _login_form_on_screen(self) -> bool:
+        page = self.page
+        return (
+            page is not None
+            and page.info.csrf_token is not None
+            and self.is_own_url(page.url)
+            and urlsplit(page.url).netloc == urlsplit(self.base_url).netloc
+            and urlsplit(page.url).path == LOGIN_PATH
+        )
 
     def submit_form(self, page: PageResult, on_exchange: ExchangeCallback | None = None):
         """Submit the page's first form as it stands, as a click on its button would."""
@@ -183,7 +205,7 @@ class BrowserClient:
             if on_exchange is not None:
                 on_exchange(exchange)
             if not response.is_redirect:
-                return PageResult(
+                self.page = PageResult(
                     url,
                     response.status_code,
                     response.text,
@@ -191,6 +213,7 @@ class BrowserClient:
                     tuple(exchanges),
                     exchange.jar_after,
                 )
+                return self.page
             url = urljoin(url, response.headers["Location"])
             # 301/302/303 turn a POST into a GET, as browsers do; 307/308 repeat it.
             if response.status_code in (301, 302, 303):

@@ -70,6 +70,7 @@ class LabBrowser(QObject):
 
     @Slot(bool)
     def _on_busy(self, busy: bool) -> None:
+        self.pane.set_busy(busy)
         self.busy_changed.emit(self, busy)
 
     def shutdown(self, timeout_ms: int = 2000) -> bool:

@@ -18,16 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.browser.http_client import PageResult
+from desktop.ui.colours import css, set_severity, severity_colour
 from desktop.ui.widget_names import name_widget
 from server.forms import PASSWD_MAX, USERID_MAX
 from server.paths import SECURED_PATH
 
-ERROR_STYLE = "color: #b00020;"
 # Qt's rich text shows no input fields; point at the real form above instead.
-FORM_NOTE = (
-    "<p style='color:#555'><i>This page holds the login form: fill it in above, under "
-    "“Login form”.</i></p>"
-)
+FORM_NOTE = "<p><i>This page holds the login form: fill it in above, under “Login form”.</i></p>"
 
 
 class BrowserPane(QWidget):
@@ -40,6 +37,7 @@ class BrowserPane(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.busy = False
         self.address_edit = name_widget(QLineEdit(), "address_edit", "Address")
         self.address_edit.returnPressed.connect(self._address_entered)
         self.go_button = name_widget(QPushButton("Go"), "go_button", "Go to address")
@@ -74,7 +72,7 @@ class BrowserPane(QWidget):
 
     def _error_label(self, object_name: str, accessible: str) -> QLabel:
         label = name_widget(QLabel(), object_name, accessible)
-        label.setStyleSheet(ERROR_STYLE)
+        set_severity(label, "error")
         label.setWordWrap(True)
         label.hide()
         return label
@@ -86,7 +84,8 @@ class BrowserPane(QWidget):
 
         form_box = QGroupBox("Login form (/app_sessions/login/)")
         form = QFormLayout(form_box)
-        form.addRow(QLabel("Type Anything for User / Password"))
+        self.form_hint = QLabel("Type Anything for User / Password")
+        form.addRow(self.form_hint)
         form.addRow("User name:", self.userid_edit)
         form.addRow("", self.userid_error)
         form.addRow("Password:", self.passwd_edit)
@@ -109,12 +108,26 @@ class BrowserPane(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(page_box, 1)
 
+    def set_busy(self, busy: bool) -> None:
+        """While a request runs, the buttons that start one are off: clicks do not queue up."""
+        self.busy = busy
+        for button in (self.login_button, self.secured_button, self.logout_button, self.go_button):
+            button.setEnabled(not busy)
+
+    def set_compact(self, compact: bool) -> None:
+        """On a small screen, leave out the form's hint line: the page needs the room."""
+        self.form_hint.setVisible(not compact)
+
     @Slot()
     def _submit(self) -> None:
+        if self.busy:  # Enter in a field while the last login still runs
+            return
         self.login_requested.emit(self.userid_edit.text(), self.passwd_edit.text())
 
     @Slot()
     def _address_entered(self) -> None:
+        if self.busy:
+            return
         text = self.address_edit.text().strip()
         if text:
             self.navigation_requested.emit(text)
@@ -141,7 +154,8 @@ class BrowserPane(QWidget):
     def show_error(self, message: str) -> None:
         """Show a failed navigation in the page area, as browsers do."""
         self.page_view.setHtml(
-            f"<h2>This page could not be loaded</h2><p style='{ERROR_STYLE}'>{escape(message)}</p>"
+            "<h2>This page could not be loaded</h2>"
+            f"<p style='color:{css(severity_colour('error'))}'>{escape(message)}</p>"
         )
 
     @staticmethod

@@ -188,3 +188,28 @@ def test_a_stopped_server_raises_connection_error(browser, live_server):
     with pytest.raises(requests.ConnectionError):
         browser.open(LOGIN, seen.append)
     assert seen == [] and browser.jar() == ()
+
+
+def test_login_submits_the_form_already_on_screen(browser):
+    browser.open(LOGIN)
+    seen = []
+    result = browser.login("alice", "pw", seen.append)
+    # One GET when the form was loaded (above), then only the POST and its redirect.
+    assert [(e.method, e.path) for e in seen] == [("POST", LOGIN), ("GET", SECURED)]
+    assert [e.method for e in result.exchanges] == ["POST", "GET"]
+    assert "Welcome USER: alice !" in result.html
+
+
+def test_a_stale_form_gets_the_400_page_and_the_next_submit_a_fresh_form(browser):
+    browser.open(LOGIN)
+    browser.clear_cookies()  # the session the form's token belongs to is gone
+    refused = browser.login("alice", "pw")
+    assert [(e.method, e.status) for e in refused.exchanges] == [("POST", 400)]
+    assert refused.info.csrf_token is None  # the error page, not a form
+    seen = []
+    browser.login("alice", "pw", seen.append)
+    assert [(e.method, e.path, e.status) for e in seen] == [
+        ("GET", LOGIN, 200),
+        ("POST", LOGIN, 302),
+        ("GET", SECURED, 200),
+    ]
