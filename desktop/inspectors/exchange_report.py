@@ -8,16 +8,18 @@ from html import escape
 from desktop.browser.exchange import Exchange
 from server.records import SessionEvent
 
-HIGHLIGHT = "background-color:#fff0a0;"
+#: Marks the Cookie and Set-Cookie lines; the panel passes colours taken from the palette, since
+#: a fixed pale yellow under a dark theme's light text is unreadable.
+HIGHLIGHT = "background-color:#fff0a0; color:#1a1a1a;"
 COOKIE_HEADERS = {"cookie", "set-cookie"}
 
 
-def _headers(lines: Sequence[tuple[str, str]], first_line: str) -> str:
+def _headers(lines: Sequence[tuple[str, str]], first_line: str, highlight: str) -> str:
     rows = [f"<b>{escape(first_line)}</b>"]
     for name, value in lines:
         text = f"{escape(name)}: {escape(value)}"
         if name.lower() in COOKIE_HEADERS:
-            text = f'<span style="{HIGHLIGHT}"><b>{text}</b></span>'
+            text = f'<span style="{highlight}"><b>{text}</b></span>'
         rows.append(text)
     return '<pre style="white-space:pre-wrap">' + "\n".join(rows) + "</pre>"
 
@@ -39,8 +41,16 @@ def _event_line(event: SessionEvent) -> str:
     return f"{event.kind}: {event.sid} {data}"
 
 
-def render_exchange(exchange: Exchange, events: Sequence[SessionEvent], sentence: str) -> str:
-    """Return the detail pane's HTML: the sentence, headers, cookie tables and changes."""
+def render_exchange(
+    exchange: Exchange,
+    events: Sequence[SessionEvent],
+    sentence: str,
+    highlight: str = HIGHLIGHT,
+) -> str:
+    """Return the detail pane's HTML: the sentence, headers, cookie tables and changes.
+
+    ``highlight`` is the CSS of the cookie header lines (a background and its text colour).
+    """
     request_line = f"{exchange.method} {exchange.path} HTTP/1.1"
     status_line = f"HTTP/1.1 {exchange.status} {exchange.reason}"
     sent_rows = [(name, value) for name, value in exchange.cookies_sent.items()]
@@ -58,13 +68,13 @@ def render_exchange(exchange: Exchange, events: Sequence[SessionEvent], sentence
     parts = [
         f"<p style='font-size:larger'><b>{escape(sentence)}</b></p>",
         "<h4>Request</h4>",
-        _headers(exchange.request_headers, request_line),
+        _headers(exchange.request_headers, request_line, highlight),
     ]
     if exchange.request_body:
         parts.append(f'<pre style="white-space:pre-wrap">{escape(exchange.request_body)}</pre>')
     parts += [
         "<h4>Response</h4>",
-        _headers(exchange.response_headers, status_line),
+        _headers(exchange.response_headers, status_line, highlight),
         "<h4>Request cookies</h4>",
         _table(("Name", "Value"), sent_rows, "The request carried no cookies."),
         "<h4>Cookies held but not sent</h4>",

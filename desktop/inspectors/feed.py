@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop.browser.exchange import Exchange
+from desktop.browser.exchange import CookieRow, Exchange
 from desktop.browser.lab_browser import LabBrowser
 from desktop.inspectors.panel import InspectorPanel
 from desktop.inspectors.timeline_recorder import TimelineRecorder
@@ -117,6 +118,19 @@ class InspectorFeed(QObject):
             "sign it."
             if payload is not None
             else ""
+        )
+
+    @Slot(object, str)
+    def on_cookie_edited(self, row: CookieRow, value: str) -> None:
+        """Put a value edited in the jar table into the front browser's jar."""
+        max_age = None if row.expires is None else max(0, int(row.expires - time.time()))
+        self.window.current_browser.controller.set_cookie(
+            row.name,
+            value,
+            secure=row.secure,
+            max_age=max_age,
+            http_only=row.http_only,
+            same_site=row.same_site or "Lax",
         )
 
     def update_store_status(self) -> None:

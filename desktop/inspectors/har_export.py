@@ -185,15 +185,26 @@ def har_from_entries(entries: Sequence[TrafficEntry], *, creator_version: str) -
 
 
 def write_har(
-    path: str | os.PathLike[str], entries: Sequence[TrafficEntry], creator_version: str
+    path: str | os.PathLike[str],
+    entries: Sequence[TrafficEntry],
+    creator_version: str,
+    *,
+    hide_secrets: bool = True,
 ) -> Path:
     """Write the entries to ``path`` as a HAR file (UTF-8 JSON) and return the path.
+
+    With ``hide_secrets`` (the default) passwords, cookie values, CSRF tokens and session ids
+    are replaced by labels (see :mod:`desktop.inspectors.har_redaction`).
 
     The file is written beside its destination and then moved over it, so an existing file is
     replaced whole or not at all. Raises OSError when the folder cannot be written.
     """
     path = Path(path)
     document = har_from_entries(entries, creator_version=creator_version)
+    if hide_secrets:
+        from desktop.inspectors.har_redaction import hide_secrets as hidden
+
+        document = hidden(document)
     staging = path.with_name(path.name + ".part")
     try:
         staging.write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from desktop.browser.exchange import Exchange
+from desktop.browser.page_parser import parse_page
 from server.records import SessionEvent
 
 SESSION_COOKIE = "sessionid"
@@ -53,7 +54,13 @@ def explain(
             f"Logout deleted session {short_id(deleted.sid)}{_user(deleted)} on the server, and "
             "the server told the browser to delete its cookie."
         )
-    if not sentences:
+    if exchange.interrupted_by is not None:
+        # The old server's store events were not followed: say so rather than guess.
+        sentences = [
+            f"This request was answered just as {exchange.interrupted_by}: what it changed in "
+            "the old server's store is not shown."
+        ]
+    elif not sentences:
         sentences.append(
             _quiet_exchange(exchange, by_kind, sent, set_cookie, server_side, signature_ok)
         )
@@ -67,11 +74,26 @@ def explain(
         sentences.append(f"The browser held back {names}: see “Cookies held but not sent”.")
     if exchange.status in (301, 302, 303, 307, 308) and exchange.location:
         sentences.append(f"Then it redirected the browser to {exchange.location}.")
+    elif exchange.status == 400 and _stale_form(exchange):
+        sentences.append(
+            "The form's CSRF token did not match this browser's session (the form was loaded "
+            "before that session ended, the cookies changed, or the server restarted), so the "
+            "server refused the login (400). Submit again: with no form on screen, the "
+            "browser loads a fresh one first."
+        )
     elif exchange.status == 400:
         sentences.append("The server refused the request as invalid (400); see the page.")
     elif exchange.status >= 400:
         sentences.append(f"The server answered {exchange.status} {exchange.reason}.")
     return " ".join(sentences)
+
+
+def _stale_form(exchange: Exchange) -> bool:
+    """Tell whether a refused POST was refused for its CSRF token (a stale form, not a typo)."""
+    if exchange.method != "POST" or exchange.initiator is not None:
+        return False
+    errors = parse_page(exchange.response_body).errors
+    return "csrf_token" in errors or any("CSRF" in text for text in errors.get("page", []))
 
 
 def _quiet_exchange(exchange, by_kind, sent, set_cookie, server_side, signature_ok) -> str:

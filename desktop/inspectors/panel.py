@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, Qt, Slot
+from PySide6.QtCore import QEvent, QItemSelection, Qt, Slot
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
     QLabel,
     QSplitter,
+    QTabBar,
     QTableView,
     QTextBrowser,
     QVBoxLayout,
@@ -18,31 +20,50 @@ from desktop.inspectors.exchange_report import render_exchange
 from desktop.inspectors.models.cookie_table_model import CookieTableModel
 from desktop.inspectors.models.session_table_model import SessionTableModel
 from desktop.inspectors.models.traffic_table_model import TrafficTableModel
+from desktop.ui.colours import css, highlight_background, palette
+from desktop.ui.elide_delegate import MiddleElideDelegate
 from desktop.ui.widget_names import name_widget
 
+#: Columns left out on a small screen: the jar's Domain, Path, Size; the store's Created, Last seen.
+COMPACT_HIDDEN = {"jar": (2, 3, 5), "store": (2, 3)}
 DETAIL_HINT = "<p><i>Select an exchange to see its headers, cookies and what it changed.</i></p>"
 
 
-def _table(model, object_name: str, accessible: str) -> QTableView:
+def cookie_line_style() -> str:
+    """CSS for the Cookie and Set-Cookie lines: the palette's highlight, its own text colour."""
+    text = palette().color(QPalette.ColorRole.Text)
+    return f"background-color:{css(highlight_background())}; color:{css(text)};"
+
+
+def fit_columns(view: QTableView) -> None:
+    """Fit every column but the last (which stretches) to its header and rows on screen."""
+    model = view.model()
+    for column in range(model.columnCount() - 1):
+        view.resizeColumnToContents(column)
+    cap = getattr(view, "column_cap", None)
+    if cap is not None:  # a long id must not push the data it names out of sight
+        column, chars = cap
+        view.setColumnWidth(
+            column, min(view.columnWidth(column), view.fontMetrics().averageCharWidth() * chars)
+        )
+
+
+def _table(model, object_name: str, accessible: str, description: str) -> QTableView:
     view = name_widget(QTableView(), object_name, accessible)
+    view.setAccessibleDescription(description)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.verticalHeader().hide()
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)
+    view.setTabKeyNavigation(False)  # Tab leaves the table (arrows move between cells)
     view.horizontalHeader().setStretchLastSection(True)
     # Measure only the rows on screen when fitting columns; the timeline grows without end.
     view.horizontalHeader().setResizeContentsPrecision(0)
-
-    def fit_columns() -> None:
-        # Fit every column but the last, which stretches; users may still drag them.
-        for column in range(model.columnCount() - 1):
-            view.resizeColumnToContents(column)
-
     # Fit the columns to what they hold whenever rows come or go.
     for signal in (model.rowsInserted, model.modelReset):
-        signal.connect(fit_columns)
+        signal.connect(lambda *_: fit_columns(view))
     return view
 
 
@@ -63,9 +84,20 @@ class InspectorPanel(QSplitter):
         self.session_model = SessionTableModel(self)
         self.traffic_model = TrafficTableModel(self)
 
-        self.cookie_table = _table(self.cookie_model, "cookie_table", "Cookie jar")
-        self.session_table = _table(self.session_model, "session_table", "Session store")
-        self.traffic_table = _table(self.traffic_model, "traffic_table", "HTTP timeline")
+        self.cookie_table = _table(
+            self.cookie_model, "cookie_table", "Cookie jar", "The front browser's cookies"
+        )
+        self.session_table = _table(
+            self.session_model, "session_table", "Session store", "The server's sessions"
+        )
+        # Ids keep both ends (they tell sessions apart); the data keeps its start (userid).
+        self._middle = MiddleElideDelegate(self)
+        for view, column in ((self.cookie_table, 1), (self.session_table, 0)):
+            view.setItemDelegateForColumn(column, self._middle)
+            view.column_cap = (column, 12)
+        self.traffic_table = _table(
+            self.traffic_model, "traffic_table", "HTTP timeline", "One row per HTTP exchange"
+        )
         self.traffic_detail = name_widget(QTextBrowser(), "traffic_detail", "Exchange detail")
         self.traffic_detail.setHtml(DETAIL_HINT)
         self.store_note = name_widget(QLabel(), "store_note", "Session store note")
@@ -86,10 +118,48 @@ class InspectorPanel(QSplitter):
         timeline.setSizes([160, 260])
 
         self.jar_box = _group("Cookie jar", self.cookie_table, self.cookie_payload)
-        self.addWidget(self.jar_box)
-        self.addWidget(_group("Session store (server)", self.store_note, self.session_table))
-        self.addWidget(_group("HTTP timeline", timeline))
+        self.store_box = _group("Session store (server)", self.store_note, self.session_table)
+        self.timeline_box = _group("HTTP timeline", timeline)
+        self.boxes = {"jar": self.jar_box, "store": self.store_box, "timeline": self.timeline_box}
+        for box in self.boxes.values():
+            self.addWidget(box)
         self.setSizes([130, 170, 460])
+        # On a small screen one inspector at a time, chosen here or by the step in progress.
+        self.chooser = name_widget(QTabBar(), "inspector_tabs", "Inspectors")
+        for title in ("Cookie jar", "Session store", "HTTP timeline"):
+            self.chooser.addTab(title)
+        self.chooser.setCurrentIndex(2)
+        self.chooser.currentChanged.connect(self._show_chosen)
+        self.chooser.hide()
+        self.compact = False
+
+    def set_compact(self, compact: bool) -> None:
+        """Show one inspector at a time (small screens), or all three stacked.
+
+        Compact also leaves out the columns a lesson rarely needs (the jar's domain, path and
+        size; the store's creation and last-use times), so the ones it does need fit.
+        """
+        self.compact = compact
+        for view, columns in (
+            (self.cookie_table, COMPACT_HIDDEN["jar"]),
+            (self.session_table, COMPACT_HIDDEN["store"]),
+        ):
+            for column in columns:
+                view.setColumnHidden(column, compact)
+        self.chooser.setVisible(compact)
+        self._show_chosen(self.chooser.currentIndex())
+
+    def focus_inspector(self, name: str) -> None:
+        """Bring the inspector ``name`` (jar, store, timeline) to the front when compact."""
+        self.chooser.setCurrentIndex(list(self.boxes).index(name))
+
+    @Slot(int)
+    def _show_chosen(self, index: int) -> None:
+        for number, box in enumerate(self.boxes.values()):
+            box.setVisible(not self.compact or number == index)
+        # A hidden table measured no rows when they arrived: measure them now.
+        for view in (self.cookie_table, self.session_table, self.traffic_table):
+            fit_columns(view)
 
     def show_jar_of(self, browser_name: str) -> None:
         """Title the jar inspector with the browser whose jar it shows."""
@@ -103,6 +173,7 @@ class InspectorPanel(QSplitter):
     def highlight_session(self, sid: str | None) -> None:
         """Select the store's row for ``sid`` (what a walkthrough step changed)."""
         row = self.session_model.row_of(sid)
+        self.focus_inspector("store")
         if row >= 0:
             self.session_table.selectRow(row)
         else:
@@ -111,6 +182,7 @@ class InspectorPanel(QSplitter):
     def highlight_cookie(self, name: str) -> None:
         """Select the jar's row for the cookie ``name``."""
         names = [row.name for row in self.cookie_model.rows()]
+        self.focus_inspector("jar")
         if name in names:
             self.cookie_table.selectRow(names.index(name))
 
@@ -126,6 +198,15 @@ class InspectorPanel(QSplitter):
         self.traffic_model.clear()
         self.traffic_detail.setHtml(DETAIL_HINT)
 
+    def changeEvent(self, event: QEvent) -> None:
+        """Draw the detail again in the new theme's colours."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._show_selected(QItemSelection(), QItemSelection())
+        elif event.type() == QEvent.Type.FontChange:  # presenter zoom: headers fit again
+            for view in (self.cookie_table, self.session_table, self.traffic_table):
+                fit_columns(view)
+
     @Slot()
     def _follow_latest(self) -> None:
         # The newest exchange is the one a student just caused: select it, show its story.
@@ -138,4 +219,6 @@ class InspectorPanel(QSplitter):
             self.traffic_detail.setHtml(DETAIL_HINT)
             return
         entry = self.traffic_model.entry(rows[0].row())
-        self.traffic_detail.setHtml(render_exchange(entry.exchange, entry.events, entry.sentence))
+        self.traffic_detail.setHtml(
+            render_exchange(entry.exchange, entry.events, entry.sentence, cookie_line_style())
+        )

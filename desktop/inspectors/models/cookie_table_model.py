@@ -6,12 +6,11 @@ import math
 import time
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor
 
 from desktop.browser.exchange import CookieRow
 from desktop.inspectors.models.plain_table_model import PlainTableModel
+from desktop.ui.colours import highlight_background
 
-HIGHLIGHT = QColor("#ffe680")
 HIGHLIGHT_SECONDS = 1.5
 
 
@@ -106,7 +105,7 @@ class CookieTableModel(PlainTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return cookie_cells(item)[column]
         if role == Qt.ItemDataRole.BackgroundRole and self.is_highlighted(row, column):
-            return HIGHLIGHT
+            return highlight_background()  # from the palette: readable in any theme
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:

@@ -7,16 +7,28 @@ import time
 from datetime import datetime
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Slot
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
 from desktop.inspectors.models.plain_table_model import PlainTableModel
+from desktop.ui.colours import accent_background
 from server.records import SessionEvent, SessionRecord
-
-MINE = QColor("#d7f5d0")
 
 
 def _clock(epoch: float) -> str:
     return datetime.fromtimestamp(epoch).strftime("%H:%M:%S")
+
+
+SHORT_VALUE = 12  # longer values (a CSRF token) are cut in the Data column; tooltips show all
+
+
+def data_text(data: dict) -> str:
+    """The session's data as JSON, the user first and long values cut: ``userid`` stays in view."""
+    ordered = {key: data[key] for key in sorted(data, key=lambda key: key != "userid")}
+    shown = {
+        key: f"{value[:6]}…" if isinstance(value, str) and len(value) > SHORT_VALUE else value
+        for key, value in ordered.items()
+    }
+    return json.dumps(shown, ensure_ascii=False, default=str)
 
 
 def expires_in_text(seconds: float) -> str:
@@ -119,7 +131,7 @@ class SessionTableModel(PlainTableModel):
             _clock(record.created),
             _clock(record.last_seen),
             expires_in_text(record.expires - time.time()),
-            json.dumps(record.data, ensure_ascii=False, default=str),
+            data_text(record.data),
         )
 
     def role_data(self, record: SessionRecord, row: int, column: int, role: int):
@@ -127,9 +139,11 @@ class SessionTableModel(PlainTableModel):
         mine = record.sid == self.current_sid
         if role == Qt.ItemDataRole.ToolTipRole:
             text = self.cells(record)[column]
+            if column == len(self.COLUMNS) - 1:
+                text = json.dumps(record.data, ensure_ascii=False, default=str)
             return f"{text}\n(this client's cookie names this session)" if mine else text
         if role == Qt.ItemDataRole.BackgroundRole and mine:
-            return MINE
+            return accent_background()
         if role == Qt.ItemDataRole.FontRole and mine:
             font = QFont()
             font.setBold(True)

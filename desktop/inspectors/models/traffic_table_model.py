@@ -6,14 +6,12 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QColor
 
 from desktop.browser.exchange import Exchange
 from desktop.inspectors.models.plain_table_model import PlainTableModel
 from desktop.inspectors.narration import short_id
 from desktop.inspectors.timeline_entry import TrafficEntry
-
-ERROR = QColor("#b00020")
+from desktop.ui.colours import severity_colour
 
 
 def _where(exchange: Exchange) -> str:
@@ -91,5 +89,5 @@ class TrafficTableModel(PlainTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return entry.sentence
         if role == Qt.ItemDataRole.ForegroundRole and entry.exchange.status >= 400:
-            return ERROR
+            return severity_colour("error")
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from helpers import page_text, submit_login
+from helpers import LOGIN, page_text, submit_login
 
 from server.records import SessionEvent, SessionRecord
 
@@ -50,6 +50,8 @@ def test_a_cookie_session_is_decoded_under_the_jar_and_nothing_listed(qtbot, win
     window.controls.switch_store("cookie")
     assert "the server keeps nothing" in window.inspectors.store_note.text()
     assert window.status.sessions.text() == "Sessions: in the browser's cookie"
+    window.controller.open(LOGIN)  # a form from this server, not the one before the switch
+    qtbot.waitUntil(lambda: not window.current_browser.busy)
     submit_login(window)
     payload = window.inspectors.cookie_payload
     qtbot.waitUntil(lambda: "'userid': 'alice'" in payload.text())

@@ -170,7 +170,7 @@ def timeline(live_server, events):
 @pytest.fixture
 def har(timeline, tmp_path):
     """The timeline written as a HAR file and loaded back with :mod:`json`."""
-    path = write_har(tmp_path / "timeline.har", timeline, "0.1.0")
+    path = write_har(tmp_path / "timeline.har", timeline, "0.1.0", hide_secrets=False)
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -345,3 +345,32 @@ def test_write_replaces_an_existing_file(timeline, tmp_path):
 
 def test_importing_the_exporter_loads_no_qt():
     assert not loads_qt("desktop.inspectors.har_export")
+    assert not loads_qt("desktop.inspectors.har_redaction")
+
+
+def test_secrets_are_hidden_by_default(timeline, tmp_path):
+    path = write_har(tmp_path / "shared.har", timeline, "0.1.0")
+    text = path.read_text(encoding="utf-8")
+    document = json.loads(text)
+    assert har_problems(document) == []
+    sids = {e.sid for entry in timeline for e in entry.events} | {
+        e.old_sid for entry in timeline for e in entry.events if e.old_sid
+    }
+    cookies = {v for entry in timeline for v in entry.exchange.cookies_sent.values()}
+    assert sids and cookies
+    for secret in sids | cookies:
+        assert secret not in text
+    post = _entry(document, "POST", LOGIN)
+    params = {p["name"]: p["value"] for p in post["request"]["postData"]["params"]}
+    assert params["passwd"] == "[password 1]" and params["userid"] == "alice"
+    assert "secret" not in post["request"]["postData"]["text"]
+    assert params["csrf_token"].startswith("[CSRF token")
+    assert 'value="[CSRF token' in _entry(document, "GET", LOGIN)["response"]["content"]["text"]
+    # One session keeps one label throughout, so the class can still follow it.
+    rotated = post["_sessionLab"]["storeEvents"][0]
+    cookie_header = next(
+        h["value"] for h in post["response"]["headers"] if h["name"].lower() == "set-cookie"
+    )
+    assert cookie_header.startswith(f"sessionid={rotated['sid']};")
+    assert rotated["sid"].startswith("[session id")
+    assert rotated["sid"] in post["comment"]

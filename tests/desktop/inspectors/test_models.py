@@ -11,10 +11,11 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 
 from desktop.inspectors.models import cookie_table_model
-from desktop.inspectors.models.cookie_table_model import HIGHLIGHT, CookieTableModel
-from desktop.inspectors.models.session_table_model import MINE, SessionTableModel, expires_in_text
-from desktop.inspectors.models.traffic_table_model import ERROR, TrafficTableModel
+from desktop.inspectors.models.cookie_table_model import CookieTableModel
+from desktop.inspectors.models.session_table_model import SessionTableModel, expires_in_text
+from desktop.inspectors.models.traffic_table_model import TrafficTableModel
 from desktop.inspectors.timeline_entry import TrafficEntry
+from desktop.ui.colours import accent_background, highlight_background, severity_colour
 from server.records import SessionEvent, SessionRecord
 
 Role = Qt.ItemDataRole
@@ -105,7 +106,7 @@ def test_a_new_cookie_is_highlighted_until_it_fades(qtbot, monkeypatch, qapp, ma
     with qtbot.waitSignal(model.dataChanged, check_params_cb=faded, timeout=3000):
         model.set_rows([make_cookie_row()])
         assert highlighted_cells(model) == {(0, column) for column in range(9)}
-        assert cell(model, 0, 1, Role.BackgroundRole) == HIGHLIGHT
+        assert cell(model, 0, 1, Role.BackgroundRole) == highlight_background()
     qtbot.waitUntil(lambda: not highlighted_cells(model))
 
 
@@ -204,7 +205,7 @@ def test_the_current_session_row_is_marked(qtbot, sessions):
     with qtbot.waitSignal(sessions.dataChanged) as changed:
         sessions.set_current_sid(SID_B)
     assert changed.args[0].row() == 1
-    assert cell(sessions, 1, 0, Role.BackgroundRole) == MINE
+    assert cell(sessions, 1, 0, Role.BackgroundRole) == accent_background()
     assert cell(sessions, 1, 2, Role.FontRole).bold()
     assert cell(sessions, 1, 0, Role.ToolTipRole).endswith(
         "(this client's cookie names this session)"
@@ -232,14 +233,14 @@ def test_traffic_cells_tooltips_and_errors_in_red(traffic):
     assert second == "404 NOT FOUND | sessionid=aaaa… | sessionid (delete)"
     assert [cell(traffic, r, 2, Role.ToolTipRole) for r in (0, 1)] == ["Created.", "Lost."]
     assert cell(traffic, 0, 3, Role.ForegroundRole) is None
-    assert cell(traffic, 1, 3, Role.ForegroundRole) == ERROR
+    assert cell(traffic, 1, 3, Role.ForegroundRole) == severity_colour("error")
 
 
 @pytest.mark.parametrize(("status", "red"), [(302, False), (399, False), (400, True), (500, True)])
 def test_status_400_and_up_is_red(qapp, make_exchange, status, red):
     model = TrafficTableModel()
     model.append(TrafficEntry(make_exchange(status=status, reason="X"), (), ""))
-    assert (cell(model, 0, 0, Role.ForegroundRole) == ERROR) is red
+    assert (cell(model, 0, 0, Role.ForegroundRole) == severity_colour("error")) is red
 
 
 def test_traffic_append_and_clear(qtbot, traffic, make_exchange):
@@ -252,3 +253,14 @@ def test_traffic_append_and_clear(qtbot, traffic, make_exchange):
     with qtbot.waitSignal(traffic.modelReset):
         traffic.clear()
     assert traffic.rowCount() == 0 and traffic.entries() == []
+
+
+def test_the_store_shows_the_user_first_and_cuts_long_values(qtmodeltester):
+    from server.records import SessionRecord
+
+    sessions = SessionTableModel()
+    data = {"csrf_token": "f" * 40, "userid": "alice"}
+    sessions.reset([SessionRecord("s" * 43, data)])
+    qtmodeltester.check(sessions)
+    assert cell(sessions, 0, DATA) == '{"userid": "alice", "csrf_token": "ffffff…"}'
+    assert "f" * 40 in cell(sessions, 0, DATA, Role.ToolTipRole)

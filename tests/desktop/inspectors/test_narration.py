@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from desktop.inspectors.narration import explain, short_id
@@ -177,3 +179,30 @@ def test_a_signed_cookie_that_fails_its_check_is_said_to_be_ignored(
     hop = make_exchange(cookie="sessionid=eyJ1c2VyaWQiOiJhIn0.Zz.sig")
     sentence = explain(hop, (), server_side=False, signature_ok=signature_ok)
     assert expected in sentence
+
+
+def test_a_request_cut_off_by_a_restart_does_not_guess_the_store(make_exchange):
+    # The old server's events were not followed: "the server had no session" would be false.
+    hop = make_exchange(cookie=f"sessionid={NEW}", path=SECURED)
+    cut = replace(hop, interrupted_by="the session server restarted with the memory store")
+    assert "no session for it" in explain(hop, [])
+    sentence = explain(cut, [])
+    assert "no session" not in sentence
+    assert sentence.startswith(
+        "This request was answered just as the session server restarted with the memory store"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "stale"),
+    [
+        ('<p class="errors">The form\'s CSRF token was missing or wrong (…)</p>', True),
+        ('<ul id="csrf_token-errors"><li>The CSRF token has expired.</li></ul>', True),
+        ('<ul id="userid-errors"><li>Enter a user name.</li></ul>', False),
+    ],
+)
+def test_a_stale_login_form_is_explained(make_exchange, body, stale):
+    hop = make_exchange(method="POST", status=400, response_body=body)
+    sentence = explain(hop, [])
+    assert ("CSRF token did not match this browser's session" in sentence) is stale
+    assert ("see the page" in sentence) is not stale
