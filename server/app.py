@@ -12,11 +12,13 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from server import errors, latency, views
+from server import errors, latency, request_guard, security_headers, store_health, views
 from server.config import DEFAULTS, STORES, default_data_dir, sqlite_path
+from server.private_files import private_dir
 from server.records import SessionRecord
 from server.secret_key import load_or_create_secret_key
 from server.session_interface import ServerSideSessionInterface, make_session_interface
+from server.store_health import StoreHealth
 from server.stores import MemoryStore, SessionStore, SqliteStore
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,8 @@ class SessionLabState:
     store: SessionStore | None
     #: Plain sentences about start-up problems worked around (a read-only directory, say).
     notices: list[str] = field(default_factory=list)
+    #: Whether the store works now; says once when it starts or stops failing.
+    health: StoreHealth | None = None
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -44,13 +48,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         raise ValueError(f"unknown session store {store_name!r}; choose one of {', '.join(STORES)}")
 
     state = _prepare_data(app, store_name)
+    state.health = StoreHealth(app)
     app.extensions["session_lab"] = state
-    app.session_interface = make_session_interface(app, state.store)
+    app.session_interface = make_session_interface(app, state.store, state.health)
 
-    # The simulated delay comes first, so that refused requests (CSRF) are slow as well.
+    # Before-request hooks run in this order. The simulated delay comes first, so that refused
+    # requests (CSRF) are slow as well; the CSRF check comes last, once the form is known sane.
     latency.init_app(app)
+    request_guard.init_app(app)
+    store_health.init_app(app)
     CSRFProtect(app)
     errors.init_app(app)
+    security_headers.init_app(app)
     app.register_blueprint(views.index_bp)
     app.register_blueprint(views.bp)
     return app
@@ -60,9 +69,11 @@ def _prepare_data(app: Flask, store_name: str) -> SessionLabState:
     data_dir = Path(app.config["DATA_DIR"] or default_data_dir())
     notices: list[str] = []
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        notices.extend(private_dir(data_dir))
         if not app.config.get("SECRET_KEY"):
-            app.config["SECRET_KEY"] = load_or_create_secret_key(data_dir)
+            loaded = load_or_create_secret_key(data_dir)
+            app.config["SECRET_KEY"] = loaded.key
+            notices.extend(loaded.notices)
         store = _open_store(store_name, data_dir)
     except OSError as error:
         # A read-only or unusable data directory must not stop the lab: keep going in memory.
@@ -75,11 +86,13 @@ def _prepare_data(app: Flask, store_name: str) -> SessionLabState:
         store_name = "memory" if store_name == "sqlite" else store_name
         store = MemoryStore() if store_name == "memory" else None
         data_dir = None
-    if isinstance(store, SqliteStore) and store.recovered_from is not None:
-        notices.append(
-            f"The session database was damaged; it was moved to {store.recovered_from.moved_to} "
-            "and a fresh one was started."
-        )
+    if isinstance(store, SqliteStore):
+        notices.extend(store.notices)
+        if store.recovered_from is not None:
+            notices.append(
+                f"The session database was damaged; it was moved to "
+                f"{store.recovered_from.moved_to} and a fresh one was started."
+            )
     for notice in notices:
         log.warning(notice)
     return SessionLabState(store_name, data_dir, store, notices)

@@ -17,6 +17,12 @@ DEFAULTS = {
     "SESSION_IDLE_LIFETIME": 30 * 60,
     "SESSION_ABSOLUTE_LIFETIME": 8 * 60 * 60,
     "SESSION_PURGE_INTERVAL": 60,
+    # A session that holds no logged-in user (only the login form's CSRF token) lives this long,
+    # so anonymous visits to the form do not keep a row for the whole idle lifetime.
+    "SESSION_ANONYMOUS_LIFETIME": 5 * 60,
+    # Rewrite last_seen only when it moves the expiry by at least this many seconds (0: on
+    # every request, as the desktop lab does so that its store view stays live).
+    "SESSION_REFRESH_INTERVAL": 60,
     # Give the session a new id at login (the fixation defence). The desktop lab can turn it off
     # to demonstrate the attack; the standalone server offers no way to.
     "SESSION_ROTATE_ON_LOGIN": True,
@@ -29,6 +35,9 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": False,
     "SESSION_COOKIE_PATH": "/",
     "SESSION_COOKIE_DOMAIN": None,
+    # Host headers the server answers (any port); another name gets a 400, so a DNS-rebinding
+    # page cannot talk to a server on this machine. create_app adds the address it serves on.
+    "TRUSTED_HOSTS": ["127.0.0.1", "localhost", "[::1]"],
     # The login form is tiny; anything much bigger is not a browser filling it in.
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "MAX_FORM_MEMORY_SIZE": 16 * 1024,

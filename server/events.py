@@ -31,3 +31,9 @@ ALL_SIGNALS = {
 def publish(sender: object, event: SessionEvent) -> None:
     """Send ``event`` on the signal named by its kind."""
     ALL_SIGNALS[event.kind].send(sender, event=event)
+
+
+#: The session store failed (sent once, until it works again), with ``message`` saying why.
+store_failed = _signals.signal("store-failed")
+#: The session store works again after a failure.
+store_recovered = _signals.signal("store-recovered")

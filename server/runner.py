@@ -1,10 +1,16 @@
-"""Run a WSGI app on a background thread: the desktop app's embedded server.
+"""Serve a WSGI app from a background thread on waitress: the embedded and standalone server.
+
+Waitress is a production WSGI server made for this: it reads requests on one asynchronous loop
+and hands only complete ones to a small pool of worker threads, so a client that stalls or
+trickles its request holds a socket (bounded, and closed after the read timeout), never a
+thread. It runs the same on Linux, macOS and Windows, and its ``Server`` header names no
+versions.
 
 ``EmbeddedServer.start()`` binds the socket itself (port 0 means a free port, chosen by the
 kernel in the same call, so there is no probe-then-bind race), returns once the socket listens,
-and raises :class:`ServerStartError` instead of exiting the process as werkzeug's own start-up
-does on a busy port. ``stop()`` may be called from any thread; it closes idle keep-alive
-connections and joins every thread it started.
+and raises :class:`ServerStartError` on a busy port instead of exiting. ``stop()`` may be called
+from any thread; it closes every connection, joins the loop and the workers, and the server can
+be started again on the same URL.
 """
 
 from __future__ import annotations
@@ -12,18 +18,36 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
-from http import HTTPStatus
+from dataclasses import dataclass
 
-from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+from waitress import wasyncore
+from waitress.adjustments import Adjustments
+from waitress.server import TcpWSGIServer
+from waitress.task import ThreadedTaskDispatcher
 
 log = logging.getLogger(__name__)
 
-POLL_INTERVAL = 0.1
-LINGER_SECONDS = 0.2
-LINGER_BYTES = 1 << 20
+LATE_WORKER_WAIT = 60.0  # seconds a stopped server waits for a request still in the app
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    """How much a server gives its clients; the defaults suit a classroom on one machine."""
+
+    #: Worker threads running the app: the most requests in the app at once.
+    threads: int = 8
+    #: Open connections at most; past it the server stops accepting until some close.
+    connection_limit: int = 500
+    #: Seconds a connection may sit without sending anything before it is closed.
+    read_timeout: float = 20.0
+    #: Largest request body, bytes (the app's own limit is smaller: it answers 413 first).
+    max_body: int = 1 << 20
+    #: Largest request head (request line and headers), bytes; a longer one gets a 431.
+    max_head: int = 256 * 1024
 
 
 class ServerStartError(RuntimeError):
@@ -34,75 +58,68 @@ class ServerSocketLost(RuntimeError):
     """The listening socket was closed while the server was serving."""
 
 
-class _LoggingRequestHandler(WSGIRequestHandler):
-    """Sends werkzeug's access log to :mod:`logging`; answers a client's mistake with a 4xx."""
-
-    def log(self, type: str, message: str, *args) -> None:
-        log.debug("%s - %s", self.address_string(), message % args)
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
-        # http.server answers an HTTP version it does not speak (HTTP/9.9) with 505, but what a
-        # client sends never earns a 5xx here: it is the client's mistake, so 400.
-        if code == HTTPStatus.HTTP_VERSION_NOT_SUPPORTED:
-            code = HTTPStatus.BAD_REQUEST
-        super().send_error(code, message, explain)
+class _StopServing(Exception):
+    """Raised inside waitress's loop to end it, once :meth:`EmbeddedServer.stop` asks."""
 
 
-class _TrackingServer(ThreadedWSGIServer):
-    """A threaded WSGI server that knows its handler threads and their connections."""
+class _WatchedServer(TcpWSGIServer):
+    """Waitress's TCP server on a socket we bound, that can be stopped from another thread.
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._lock = threading.Lock()
-        self._handlers: dict[threading.Thread, socket.socket] = {}
+    Only the loop's thread touches the loop's sockets: :meth:`EmbeddedServer.stop` sets
+    ``stopping`` and wakes the loop, which ends and then closes them itself.
+    """
 
-    def service_actions(self) -> None:
-        # A listening socket closed under us makes select() report it ready forever and accept()
-        # fail quietly: stop serving and report it instead of spinning.
+    stopping = False
+
+    def readable(self) -> bool:
+        # Asked once per turn of the loop, so both checks act within one turn.
+        if self.stopping:
+            raise _StopServing
+        # A listening socket closed under us would otherwise make accept() fail quietly
+        # forever (its number may even be reused): stop and report.
         if self.socket.fileno() < 0:
             raise ServerSocketLost("the server's listening socket was closed")
-        super().service_actions()
+        return super().readable()
 
-    def process_request(self, request, client_address) -> None:
+    def handle_error(self) -> None:
+        # Waitress would log and close the listener (and its wake-up pipe) and serve on, deaf.
+        # Any error on the listening socket ends serving instead, and is reported.
+        raise ServerSocketLost(f"the server's listening socket failed: {sys.exc_info()[1]}")
+
+    def close(self) -> None:
+        """Close the listening socket only (waitress's own close shuts the wake-up pipe too)."""
+        wasyncore.dispatcher.close(self)
+
+    def close_connections(self) -> None:
+        """Close the listening socket and every connection; keep the wake-up pipe open.
+
+        Workers still running wake the loop through that pipe when they finish: it is closed
+        only once they are gone, so none writes to a descriptor number reused meanwhile.
+        """
+        for channel in list(self._map.values()):
+            if channel is self.trigger:
+                channel.del_channel()
+            else:
+                channel.close()
+        self._map.clear()
+
+
+def _close_when_idle(server: _WatchedServer, dispatcher: ThreadedTaskDispatcher) -> None:
+    # Waits for the workers left inside the app, then closes the loop's wake-up pipe.
+    dispatcher.shutdown(cancel_pending=True, timeout=LATE_WORKER_WAIT)
+    if not dispatcher.threads:
+        server.trigger.close()
+
+
+class _NamedDispatcher(ThreadedTaskDispatcher):
+    """Waitress's worker pool, its threads named after the server (tests and logs find them)."""
+
+    def start_new_thread(self, target, thread_no) -> None:
         thread = threading.Thread(
-            target=self.process_request_thread,
-            args=(request, client_address),
-            name=f"session-server-request-{client_address[1]}",
-            daemon=True,
+            target=target, name=f"session-server-worker-{thread_no}", args=(thread_no,)
         )
-        with self._lock:
-            self._handlers[thread] = request
+        thread.daemon = True
         thread.start()
-
-    def shutdown_request(self, request) -> None:
-        # A lingering close: the server may answer (413, 414) before the client has finished
-        # sending. Closing with unread bytes makes the kernel reset the connection, and the
-        # client loses the answer; so stop writing, read what is still coming (briefly, up to a
-        # limit), then close.
-        with contextlib.suppress(OSError):
-            request.shutdown(socket.SHUT_WR)
-        with contextlib.suppress(OSError):
-            request.settimeout(LINGER_SECONDS)
-            drained = 0
-            while drained < LINGER_BYTES and (chunk := request.recv(65536)):
-                drained += len(chunk)
-        self.close_request(request)
-
-    def process_request_thread(self, request, client_address) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            with self._lock:
-                self._handlers.pop(threading.current_thread(), None)
-
-    def close_connections(self) -> list[threading.Thread]:
-        """Shut every open connection down (waking idle keep-alive reads); return the threads."""
-        with self._lock:
-            handlers = list(self._handlers.items())
-        for _, connection in handlers:
-            with contextlib.suppress(OSError):  # already closed by its handler
-                connection.shutdown(socket.SHUT_RDWR)
-        return [thread for thread, _ in handlers]
 
 
 class EmbeddedServer:
@@ -117,13 +134,16 @@ class EmbeddedServer:
         host: str = "127.0.0.1",
         port: int = 0,
         on_error: Callable[[BaseException], None] | None = None,
+        limits: ServerLimits | None = None,
     ) -> None:
         self.app = app
         self.host = host
         self.requested_port = port
         self.on_error = on_error
+        self.limits = limits or ServerLimits()
         self.port: int | None = None
-        self._server: _TrackingServer | None = None
+        self._server = None
+        self._dispatcher: _NamedDispatcher | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
@@ -132,12 +152,19 @@ class EmbeddedServer:
         """The base URL, e.g. ``http://127.0.0.1:49152``."""
         if self.port is None:
             raise RuntimeError("the server has not been started")
-        return f"http://{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
     @property
     def running(self) -> bool:
         """Whether the serving thread is alive."""
         return self._thread is not None and self._thread.is_alive()
+
+    @property
+    def listening_socket(self) -> socket.socket | None:
+        """The socket that accepts connections while serving, else None."""
+        server = self._server
+        return server.socket if server is not None else None
 
     def start(self) -> str:
         """Listen and serve in the background; return the URL.
@@ -149,28 +176,40 @@ class EmbeddedServer:
             if self.running:
                 return self.url
             listener = self._bind()
+            limits = self.limits
+            dispatcher = _NamedDispatcher()
+            dispatcher.set_thread_count(limits.threads)
+            adjustments = Adjustments(
+                threads=limits.threads,
+                connection_limit=limits.connection_limit,
+                channel_timeout=limits.read_timeout,
+                # Idle connections are looked for this often: a stalled client is closed
+                # between read_timeout and read_timeout plus this.
+                cleanup_interval=max(0.2, min(5.0, limits.read_timeout / 4)),
+                max_request_body_size=limits.max_body,
+                max_request_header_size=limits.max_head,
+                ident="waitress",
+                clear_untrusted_proxy_headers=True,
+            )
             try:
-                server = _TrackingServer(
-                    self.host,
-                    self.port,
+                server = _WatchedServer(
                     self.app,
-                    handler=_LoggingRequestHandler,
-                    fd=listener.fileno(),
+                    _sock=listener,
+                    dispatcher=dispatcher,
+                    adj=adjustments,
+                    bind_socket=False,
+                    sockinfo=(listener.family, listener.type, listener.proto, None),
                 )
-            finally:
-                listener.close()  # the server holds its own duplicate of the descriptor
-            self._server = server
+            except Exception:
+                dispatcher.shutdown(timeout=1)
+                listener.close()
+                raise
+            self._server, self._dispatcher = server, dispatcher
             self._thread = threading.Thread(
                 target=self._serve, args=(server,), name="session-server", daemon=True
             )
             self._thread.start()
             return self.url
-
-    @property
-    def listening_socket(self) -> socket.socket | None:
-        """The socket that accepts connections while serving, else None."""
-        server = self._server
-        return server.socket if server is not None else None
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until serving ends or ``timeout`` passes; return whether it is still running."""
@@ -183,10 +222,11 @@ class EmbeddedServer:
         candidates = [self.requested_port]
         if self.requested_port == 0 and self.port:
             candidates.insert(0, self.port)
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         last_error: OSError | None = None
         for port in candidates:
             try:
-                listener = socket.create_server((self.host, port))
+                listener = socket.create_server((self.host, port), family=family)
             except OSError as error:
                 last_error = error
                 continue
@@ -196,32 +236,45 @@ class EmbeddedServer:
             f"cannot listen on {self.host}:{self.requested_port}: {last_error.strerror}"
         ) from last_error
 
-    def _serve(self, server: _TrackingServer) -> None:
+    def _serve(self, server: _WatchedServer) -> None:
         try:
-            server.serve_forever(poll_interval=POLL_INTERVAL)
+            server.run()
+        except _StopServing:
+            pass
         except BaseException as error:  # reported, not raised: nobody joins this thread's stack
             log.exception("the session server stopped with an error")
             if self.on_error is not None:
                 self.on_error(error)
+        finally:
+            server.close_connections()
 
     def stop(self, timeout: float = 2.0) -> bool:
         """Stop serving and join every thread; return False if one was still busy at ``timeout``.
 
         A request still running in the app at the deadline is left to finish on its daemon
-        thread (Python cannot interrupt it); its connection is already shut, so it ends at once
-        after that.
+        thread (Python cannot interrupt it); its connection is already closed, so its answer
+        goes nowhere.
         """
         deadline = time.monotonic() + timeout  # one deadline for the whole stop, not per step
         with self._lock:
-            server, thread = self._server, self._thread
-            self._server = self._thread = None
+            server, dispatcher, thread = self._server, self._dispatcher, self._thread
+            self._server = self._dispatcher = self._thread = None
         if server is None or thread is None:
             return True
-        if thread.is_alive():
-            server.shutdown()
+        server.stopping = True
+        with contextlib.suppress(OSError):  # a loop that died needs no waking
+            server.pull_trigger()  # wakes the loop, which ends and closes its sockets
         thread.join(max(0.0, deadline - time.monotonic()))
-        server.server_close()
-        handlers = server.close_connections()
-        for handler in handlers:
-            handler.join(max(0.0, deadline - time.monotonic()))
-        return not thread.is_alive() and not any(h.is_alive() for h in handlers)
+        dispatcher.shutdown(cancel_pending=True, timeout=max(0.0, deadline - time.monotonic()))
+        if not thread.is_alive():
+            if dispatcher.threads:  # a worker is still in the app: close the pipe after it
+                threading.Thread(
+                    target=_close_when_idle,
+                    args=(server, dispatcher),
+                    name="session-server-closer",
+                    daemon=True,
+                ).start()
+            else:
+                server.trigger.close()
+        # The pool forgets a worker as it exits: any left are still inside the app.
+        return not thread.is_alive() and not dispatcher.threads

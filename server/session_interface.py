@@ -6,18 +6,24 @@ signed-cookie interface stays available as the ``cookie`` store, unchanged, for 
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import threading
 import time
 from dataclasses import replace
+from datetime import timedelta
 
 from flask import Flask, Request, Response
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionInterface
 
+from server.errors import become_store_unavailable
 from server.events import publish
 from server.records import SessionEvent, SessionRecord
-from server.stores import SessionStore
+from server.store_health import StoreHealth
+from server.stores import SessionStore, StoreUnavailable
+
+log = logging.getLogger(__name__)
 
 # token_urlsafe(32) gives 43 characters; anything far from that shape is not one of our ids.
 _SID_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,128}")
@@ -32,12 +38,18 @@ class ServerSideSession(SecureCookieSession):
     """The session dict a view sees; knows its id and whether it must be rotated or destroyed."""
 
     def __init__(
-        self, initial=None, record: SessionRecord | None = None, brought_cookie: bool = False
+        self,
+        initial=None,
+        record: SessionRecord | None = None,
+        brought_cookie: bool = False,
+        unavailable: bool = False,
     ) -> None:
         super().__init__(initial)
         self.record = record
         #: The request carried a session cookie (adopted or not).
         self.brought_cookie = brought_cookie
+        #: The store could not load the session: pages that need it answer 503.
+        self.unavailable = unavailable
         self.rotate_requested = False
         self.destroy_requested = False
 
@@ -78,8 +90,28 @@ def end_session(session: SecureCookieSession) -> None:
         session.clear()
 
 
+def forbid_caching(session: SecureCookieSession, response: Response) -> None:
+    """Mark a response that read or set the session ``no-store``: it is one user's page."""
+    if session.accessed or "Set-Cookie" in response.headers:
+        response.headers["Cache-Control"] = "no-store"
+
+
+class CookieSessionInterface(SecureCookieSessionInterface):
+    """Flask's own signed-cookie sessions, unchanged but for ``Cache-Control: no-store``."""
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        """Save as Flask does, then forbid caching the response."""
+        super().save_session(app, session, response)
+        forbid_caching(session, response)
+
+
 class ServerSideSessionInterface(SessionInterface):
-    """Loads and saves sessions in a :class:`~server.stores.SessionStore` and publishes events."""
+    """Loads and saves sessions in a :class:`~server.stores.SessionStore` and publishes events.
+
+    A session without ``login_key`` (a visitor who only loaded the login form) lives at most
+    ``anonymous_lifetime``. An unchanged session's ``last_seen`` is written only once it moves
+    the expiry by ``refresh_interval`` seconds or more (0: on every request).
+    """
 
     session_class = ServerSideSession
 
@@ -89,17 +121,38 @@ class ServerSideSessionInterface(SessionInterface):
         idle_lifetime: float,
         absolute_lifetime: float,
         purge_interval: float = 60.0,
+        anonymous_lifetime: float | None = None,
+        refresh_interval: float = 0.0,
+        login_key: str = "userid",
+        health: StoreHealth | None = None,
     ) -> None:
         self.store = store
         self.idle_lifetime = idle_lifetime
         self.absolute_lifetime = absolute_lifetime
         self.purge_interval = purge_interval
+        self.anonymous_lifetime = anonymous_lifetime
+        self.refresh_interval = refresh_interval
+        self.login_key = login_key
+        self.health = health
         self._last_purge = 0.0
         self._purge_lock = threading.Lock()
 
-    def expiry_for(self, created: float, last_seen: float) -> float:
-        """Return when a session expires: idle or absolute lifetime, whichever comes first."""
-        return min(last_seen + self.idle_lifetime, created + self.absolute_lifetime)
+    def expiry_for(self, created: float, last_seen: float, data: dict | None = None) -> float:
+        """Return when a session expires: idle or absolute lifetime, whichever comes first.
+
+        A session holding no logged-in user (``data`` without the login key) gets the shorter
+        anonymous lifetime instead of the idle one.
+        """
+        idle = self.idle_lifetime
+        if self.anonymous_lifetime is not None and data is not None and self.login_key not in data:
+            idle = min(idle, self.anonymous_lifetime)
+        return min(last_seen + idle, created + self.absolute_lifetime)
+
+    def _refresh_step(self, data: dict) -> float:
+        # Never more than a quarter of the session's idle lifetime: a session in use is always
+        # written well before it would expire, and its idle expiry is early by this at most.
+        lifetime = self.expiry_for(0.0, 0.0, data)  # measured from a session made at time 0
+        return min(self.refresh_interval, max(0.0, lifetime) / 4)
 
     def purge_expired(self, app: Flask, now: float | None = None) -> list[SessionRecord]:
         """Delete expired sessions now and publish an ``expired`` event for each."""
@@ -109,16 +162,33 @@ class ServerSideSessionInterface(SessionInterface):
         return purged
 
     def _maybe_purge(self, app: Flask, now: float) -> None:
-        # One request at a time purges, at most once per interval; the others never wait for it.
+        # At most once per interval, on a thread of its own: no request waits for a purge.
         if now - self._last_purge < self.purge_interval:
             return
         if not self._purge_lock.acquire(blocking=False):
             return
+        self._last_purge = now
+        threading.Thread(
+            target=self._purge_in_background, args=(app, now), name="session-purge", daemon=True
+        ).start()
+
+    def _purge_in_background(self, app: Flask, now: float) -> None:
         try:
-            self._last_purge = now
             self.purge_expired(app, now)
+        except StoreUnavailable as error:
+            self._failed(error)
         finally:
             self._purge_lock.release()
+
+    def _failed(self, error: StoreUnavailable) -> None:
+        if self.health is not None:
+            self.health.failed(error)
+        else:
+            log.error("%s", error)
+
+    def _worked(self) -> None:
+        if self.health is not None:
+            self.health.worked()
 
     def open_session(self, app: Flask, request: Request) -> ServerSideSession:
         """Return the stored session named by the cookie, or a new empty one."""
@@ -128,19 +198,41 @@ class ServerSideSessionInterface(SessionInterface):
         session = self.session_class(brought_cookie=sid is not None)
         if sid is None or not _SID_PATTERN.fullmatch(sid):
             return session
-        record = self.store.load(sid)
+        try:
+            record = self.store.load(sid)
+            if record is not None and record.is_expired(now):
+                if self.store.delete(sid) is not None:
+                    publish(app, SessionEvent("expired", sid, record))
+                record = None
+        except StoreUnavailable as error:
+            self._failed(error)
+            return self.session_class(brought_cookie=True, unavailable=True)
+        self._worked()
         if record is None:
-            return session
-        if record.is_expired(now):
-            if self.store.delete(sid) is not None:
-                publish(app, SessionEvent("expired", sid, record))
             return session
         return self.session_class(record.data, record=record, brought_cookie=True)
 
     def save_session(self, app: Flask, session: ServerSideSession, response: Response) -> None:
-        """Store, rotate or delete the session and set or expire the cookie to match."""
+        """Store, rotate or delete the session and set or expire the cookie to match.
+
+        A store that fails here turns the response into the 503 page: Flask saves the session
+        after the view has answered, where an exception could only become a 500.
+        """
         if session.accessed:
             response.vary.add("Cookie")
+        if session.unavailable:
+            return
+        try:
+            self._save(app, session, response)
+        except StoreUnavailable as error:
+            self._failed(error)
+            response.headers.pop("Set-Cookie", None)
+            become_store_unavailable(response)
+        else:
+            self._worked()
+        forbid_caching(session, response)
+
+    def _save(self, app: Flask, session: ServerSideSession, response: Response) -> None:
         now = time.time()
         if session.destroy_requested:
             removed = self.store.delete(session.sid) if session.sid else None
@@ -155,8 +247,9 @@ class ServerSideSessionInterface(SessionInterface):
                 if session.brought_cookie:
                     self._expire_cookie(app, response)
                 return
+            data = dict(session)
             record = SessionRecord(
-                new_session_id(), dict(session), now, now, self.expiry_for(now, now)
+                new_session_id(), data, now, now, self.expiry_for(now, now, data)
             )
             self.store.save(record, create=True)
             publish(app, SessionEvent("created", record.sid, record))
@@ -164,8 +257,9 @@ class ServerSideSessionInterface(SessionInterface):
             return
         if session.rotate_requested:
             old_sid = session.sid
+            data = dict(session)
             record = SessionRecord(
-                new_session_id(), dict(session), now, now, self.expiry_for(now, now)
+                new_session_id(), data, now, now, self.expiry_for(now, now, data)
             )
             self.store.rotate(old_sid, record)
             publish(app, SessionEvent("rotated", record.sid, record, old_sid=old_sid))
@@ -177,12 +271,11 @@ class ServerSideSessionInterface(SessionInterface):
                 publish(app, SessionEvent("deleted", removed.sid, removed))
             self._expire_cookie(app, response)
             return
-        record = replace(
-            session.record,
-            data=dict(session),
-            last_seen=now,
-            expires=self.expiry_for(session.record.created, now),
-        )
+        data = dict(session)
+        expires = self.expiry_for(session.record.created, now, data)
+        if not session.modified and expires - session.record.expires < self._refresh_step(data):
+            return  # nothing changed but the clock, and not by enough to be worth a write
+        record = replace(session.record, data=data, last_seen=now, expires=expires)
         # An update never re-creates a row: if a concurrent logout deleted it, it stays deleted.
         if self.store.save(record, create=False):
             publish(app, SessionEvent("changed", record.sid, record))
@@ -210,13 +303,20 @@ class ServerSideSessionInterface(SessionInterface):
         )
 
 
-def make_session_interface(app: Flask, store: SessionStore | None) -> SessionInterface:
+def make_session_interface(
+    app: Flask, store: SessionStore | None, health: StoreHealth | None = None
+) -> SessionInterface:
     """Return the interface for ``store``, or Flask's own signed-cookie interface when None."""
     if store is None:
-        return SecureCookieSessionInterface()
+        # The signed cookie carries its own time stamp; Flask refuses one older than this.
+        app.permanent_session_lifetime = timedelta(seconds=app.config["SESSION_IDLE_LIFETIME"])
+        return CookieSessionInterface()
     return ServerSideSessionInterface(
         store,
         idle_lifetime=app.config["SESSION_IDLE_LIFETIME"],
         absolute_lifetime=app.config["SESSION_ABSOLUTE_LIFETIME"],
         purge_interval=app.config["SESSION_PURGE_INTERVAL"],
+        anonymous_lifetime=app.config["SESSION_ANONYMOUS_LIFETIME"],
+        refresh_interval=app.config["SESSION_REFRESH_INTERVAL"],
+        health=health,
     )

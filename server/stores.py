@@ -7,16 +7,23 @@ import sqlite3
 import threading
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from flask.json.tag import TaggedJSONSerializer
 
+from server.private_files import private_file, tighten_existing
 from server.records import SessionRecord
 
 log = logging.getLogger(__name__)
 
 _serializer = TaggedJSONSerializer()
+
+
+class StoreUnavailable(RuntimeError):
+    """The store cannot be read or written now: a full disk, an I/O error, a damaged file."""
 
 
 class SessionStore(ABC):
@@ -25,6 +32,9 @@ class SessionStore(ABC):
     To add a store (Redis, say), implement the symmetric pair :meth:`load` and :meth:`save`,
     plus :meth:`delete` and :meth:`records`; override the hooks :meth:`rotate`,
     :meth:`purge_expired` and :meth:`close` when the backend can do better than the defaults.
+
+    Failures: a backend that cannot be reached or written raises :class:`StoreUnavailable`
+    (the server answers 503 and says so once), never its own error types.
 
     Concurrency: every method is called from many request threads at once and each call must be
     atomic. ``save(record, create=False)`` only updates a record that still exists, so a request
@@ -108,6 +118,14 @@ class MemoryStore(SessionStore):
             records = sorted(self._records.values(), key=lambda r: r.created)
         return [_copy(record) for record in records]
 
+    def purge_expired(self, now: float) -> list[SessionRecord]:
+        """Delete and return every expired record, in one pass under the lock."""
+        with self._lock:
+            expired = [r for r in self._records.values() if r.is_expired(now)]
+            for record in expired:
+                del self._records[record.sid]
+        return expired
+
 
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -132,6 +150,8 @@ def _from_text(text: str) -> float:
 
 
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+PURGE_BATCH = 500  # rows deleted per statement: the lock is free between batches
+_PROBE_ID = "-write-probe-"
 
 
 class CorruptDatabaseError(Exception):
@@ -143,11 +163,19 @@ class CorruptDatabaseError(Exception):
         self.moved_to = moved_to
 
 
+class _DamagedDatabase(sqlite3.DatabaseError):
+    """``PRAGMA quick_check`` found damage that opening the file did not."""
+
+
 class SqliteStore(SessionStore):
     """Sessions in an SQLite file that students can open: one row per session, data as JSON.
 
     Several processes may share the file (SQLite locks it); within a process one connection is
-    shared under a lock, since every statement is short.
+    shared under a lock, since every statement is short. The file and its ``-wal`` and ``-shm``
+    companions are readable by their owner only. At start-up the file is checked (``PRAGMA
+    quick_check``) and written to once: a damaged file is moved aside and a fresh one started; a
+    file that cannot be written raises OSError, so the app can fall back to another store.
+    While serving, a failing disk raises :class:`StoreUnavailable`.
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -156,17 +184,28 @@ class SqliteStore(SessionStore):
         #: Set when a corrupt file was found and moved aside at start-up.
         self.recovered_from: CorruptDatabaseError | None = None
         self._lock = threading.Lock()
+        # Created private before SQLite opens it: SQLite gives -wal and -shm the same mode.
+        self.notices = private_file(self.path) + tighten_existing(*self._companions())
         try:
             self._conn = self._open()
         except sqlite3.DatabaseError as error:
             # Only a damaged file is moved aside; a locked, read-only or unopenable one is not
             # ours to move, so it is reported like any other unusable data directory.
-            if getattr(error, "sqlite_errorcode", 0) & 0xFF not in _DAMAGED:
+            code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+            if not isinstance(error, _DamagedDatabase) and code not in _DAMAGED:
                 raise OSError(f"cannot open {self.path}: {error}") from error
             moved_to = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+            for companion in self._companions():  # a stale WAL must not replay into the new file
+                companion.unlink(missing_ok=True)
             self.path.replace(moved_to)
             self.recovered_from = CorruptDatabaseError(self.path, moved_to)
+            private_file(self.path)
             self._conn = self._open()
+
+    def _companions(self) -> tuple[Path, Path]:
+        return self.path.with_name(self.path.name + "-wal"), self.path.with_name(
+            self.path.name + "-shm"
+        )
 
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(
@@ -174,11 +213,42 @@ class SqliteStore(SessionStore):
         )
         try:
             conn.execute("PRAGMA journal_mode=WAL")
+            # In WAL mode NORMAL loses no committed data on a crash of the process, only on a
+            # power loss the last commits; it saves an fsync on every write.
+            conn.execute("PRAGMA synchronous=NORMAL")
             conn.executescript(_SCHEMA)
+            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise _DamagedDatabase("PRAGMA quick_check found damage")
+            self._probe_write(conn)
         except sqlite3.DatabaseError:
             conn.close()
             raise
         return conn
+
+    @staticmethod
+    def _probe_write(conn: sqlite3.Connection) -> None:
+        # A read-only file or a full disk must show now, not at the first student's login.
+        stamp = _to_text(time.time())
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(
+                "INSERT OR REPLACE INTO sessions VALUES (?, '{}', ?, ?, ?)",
+                (_PROBE_ID, stamp, stamp, stamp),
+            )
+            conn.execute("DELETE FROM sessions WHERE id = ?", (_PROBE_ID,))
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError:
+            conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def _using(self, doing: str) -> Iterator[sqlite3.Connection]:
+        # One statement at a time on the shared connection; a failing disk becomes one error type.
+        with self._lock:
+            try:
+                yield self._conn
+            except sqlite3.Error as error:
+                raise StoreUnavailable(f"cannot {doing} {self.path}: {error}") from error
 
     def _row_to_record(self, row: tuple) -> SessionRecord | None:
         # Students may edit the file by hand: a row we cannot read is skipped, never a crash.
@@ -197,8 +267,8 @@ class SqliteStore(SessionStore):
 
     def load(self, sid: str) -> SessionRecord | None:
         """Return the record stored under ``sid``, or None."""
-        with self._lock:
-            row = self._conn.execute(
+        with self._using("read") as conn:
+            row = conn.execute(
                 "SELECT id, data, created, last_seen, expires FROM sessions WHERE id = ?", (sid,)
             ).fetchone()
         return self._row_to_record(row) if row else None
@@ -212,15 +282,15 @@ class SqliteStore(SessionStore):
             _to_text(record.expires),
             record.sid,
         )
-        with self._lock:
+        with self._using("write") as conn:
             if create:
-                self._conn.execute(
+                conn.execute(
                     "INSERT OR REPLACE INTO sessions (data, created, last_seen, expires, id)"
                     " VALUES (?, ?, ?, ?, ?)",
                     values,
                 )
                 return True
-            cursor = self._conn.execute(
+            cursor = conn.execute(
                 "UPDATE sessions SET data = ?, created = ?, last_seen = ?, expires = ?"
                 " WHERE id = ?",
                 values,
@@ -229,8 +299,8 @@ class SqliteStore(SessionStore):
 
     def delete(self, sid: str) -> SessionRecord | None:
         """Remove the row and return it, or None."""
-        with self._lock:
-            row = self._conn.execute(
+        with self._using("write") as conn:
+            row = conn.execute(
                 "DELETE FROM sessions WHERE id = ? RETURNING id, data, created, last_seen, expires",
                 (sid,),
             ).fetchone()
@@ -240,21 +310,30 @@ class SqliteStore(SessionStore):
 
     def records(self) -> list[SessionRecord]:
         """Return every row, oldest first."""
-        with self._lock:
-            rows = self._conn.execute(
+        with self._using("read") as conn:
+            rows = conn.execute(
                 "SELECT id, data, created, last_seen, expires FROM sessions ORDER BY created"
             ).fetchall()
         return [record for row in rows if (record := self._row_to_record(row))]
 
     def purge_expired(self, now: float) -> list[SessionRecord]:
-        """Delete every expired row in one statement and return them."""
-        with self._lock:
-            rows = self._conn.execute(
-                "DELETE FROM sessions WHERE expires <= ?"
-                " RETURNING id, data, created, last_seen, expires",
-                (_to_text(now),),
-            ).fetchall()
-        return [record for row in rows if (record := self._row_to_record(row))]
+        """Delete every expired row and return them, a batch per statement.
+
+        Each batch holds the lock briefly, so requests run between batches instead of waiting
+        for the whole purge (100,000 expired rows would otherwise hold them for seconds).
+        """
+        purged: list[SessionRecord] = []
+        while True:
+            with self._using("purge") as conn:
+                rows = conn.execute(
+                    "DELETE FROM sessions WHERE id IN"
+                    " (SELECT id FROM sessions WHERE expires <= ? LIMIT ?)"
+                    " RETURNING id, data, created, last_seen, expires",
+                    (_to_text(now), PURGE_BATCH),
+                ).fetchall()
+            purged.extend(record for row in rows if (record := self._row_to_record(row)))
+            if len(rows) < PURGE_BATCH:
+                return purged
 
     def close(self) -> None:
         """Close the connection."""

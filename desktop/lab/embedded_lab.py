@@ -50,7 +50,13 @@ class Lab:
         on_server_error: Callable[[BaseException], None] | None = None,
         switches: frozenset[str] = frozenset(),
     ) -> None:
-        self.config = {"SESSION_STORE": store, "DATA_DIR": data_dir, **(extra_config or {})}
+        self.config = {
+            "SESSION_STORE": store,
+            "DATA_DIR": data_dir,
+            # The store view is live: every request's last_seen is written (and seen).
+            "SESSION_REFRESH_INTERVAL": 0,
+            **(extra_config or {}),
+        }
         self.app = create_app(self.config)
         self.server = EmbeddedServer(self.app, port=port, on_error=on_server_error)
         self.other_site: EmbeddedServer | None = None

@@ -15,7 +15,7 @@ from visitors import COOKIE, ClientTransport
 from server import close_app, create_app, lab_state, purge_expired, snapshot
 from server.config import DEFAULTS
 from server.secret_key import KEY_FILE_NAME
-from server.stores import MemoryStore, SqliteStore
+from server.stores import MemoryStore, SqliteStore, StoreUnavailable
 
 
 @pytest.fixture
@@ -103,15 +103,17 @@ def test_unusable_data_dir_falls_back_to_memory(make_app, tmp_path):
 
 
 def test_unopenable_database_falls_back_to_memory_and_is_left_alone(make_app, app_config):
-    (app_config["DATA_DIR"] / "sessions.sqlite3").mkdir(parents=True)
+    app_config["DATA_DIR"].mkdir(mode=0o700)
+    (app_config["DATA_DIR"] / "sessions.sqlite3").mkdir()
     assert_memory_fallback(make_app(app_config), "cannot open")
     assert (app_config["DATA_DIR"] / "sessions.sqlite3").is_dir()
 
 
 def test_corrupt_database_is_moved_aside_with_a_notice(make_app, app_config):
     data_dir = app_config["DATA_DIR"]
-    data_dir.mkdir()
+    data_dir.mkdir(mode=0o700)
     (data_dir / "sessions.sqlite3").write_bytes(b"garbage" * 1000)
+    (data_dir / "sessions.sqlite3").chmod(0o600)
     app = make_app(app_config)
     [notice] = lab_state(app).notices
     [moved] = data_dir.glob("sessions.sqlite3.corrupt-*")
@@ -166,7 +168,7 @@ def test_cookie_store_is_flasks_signed_cookie_end_to_end(visitor, new_visitor, a
 
 def test_close_app_releases_the_database(app):
     close_app(app)
-    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+    with pytest.raises(StoreUnavailable, match="closed"):
         snapshot(app)
 
 
@@ -176,6 +178,6 @@ def test_processes_starting_at_once_agree_on_one_complete_key(tmp_path):
     from server.secret_key import load_or_create_secret_key
 
     with ThreadPoolExecutor(max_workers=8) as pool:
-        keys = set(pool.map(lambda _: load_or_create_secret_key(tmp_path), range(32)))
+        keys = set(pool.map(lambda _: load_or_create_secret_key(tmp_path).key, range(32)))
     assert len(keys) == 1 and len(keys.pop()) == 64
     assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]

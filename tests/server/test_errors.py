@@ -112,8 +112,8 @@ def test_a_bug_is_a_logged_500_that_leaks_nothing(failing_route, visitor, caplog
     assert str(logged.exc_info[1]) == "secret detail of the bug"
 
 
-def exchange(port: int, raw: bytes) -> int:
-    """Send ``raw`` bytes on a fresh connection; return the status code of the answer."""
+def exchange(port: int, raw: bytes) -> int | None:
+    """Send ``raw`` bytes on a fresh connection; return the answer's status (None: no answer)."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
         # The server may answer (and stop reading) before everything is sent, as for a URI
         # too long: what matters is the answer it gave.
@@ -123,8 +123,9 @@ def exchange(port: int, raw: bytes) -> int:
         answer = b""
         while chunk := connection.recv(65536):
             answer += chunk
-    # A request line http.server cannot parse gets an HTTP/0.9 answer: a body, no status line.
-    match = re.match(rb"HTTP/1\.[01] (\d{3})", answer) or re.search(rb"Error code: (\d{3})", answer)
+    if not answer:
+        return None
+    match = re.match(rb"HTTP/1\.[01] (\d{3})", answer)
     assert match, answer[:200]
     return int(match.group(1))
 
@@ -134,28 +135,34 @@ def request_bytes(head: str, *headers: str, body: bytes = b"") -> bytes:
     return "\r\n".join([head, "Host: 127.0.0.1", *headers, "", ""]).encode("latin-1") + body
 
 
+# What waitress does with requests no browser sends: a 4xx, or for what is merely unusual (many
+# headers, a long cookie, an HTTP version it reads as 1.0) a normal answer; never a 5xx.
 RAW = [
     pytest.param(b"GARBAGE\r\n\r\n", 400, id="garbage-request-line"),
     pytest.param(b"\x16\x03\x01\x00\xa5\x01\x00" + b"\x00" * 40 + b"\r\n\r\n", 400, id="tls"),
-    pytest.param(request_bytes("GET / HTTP/9.9"), 400, id="unknown-http-version"),
-    pytest.param(request_bytes("GET " + "/a" * 40_000 + " HTTP/1.1"), 414, id="long-uri"),
-    pytest.param(request_bytes("GET / HTTP/1.1", *["X-A: b"] * 200), 431, id="many-headers"),
+    pytest.param(request_bytes("GET / HTTP/9.9"), 200, id="unknown-http-version-read-as-1.0"),
+    pytest.param(request_bytes("GET " + "/a" * 40_000 + " HTTP/1.1"), 404, id="long-uri"),
+    pytest.param(request_bytes("GET / HTTP/1.1", *["X-A: b"] * 200), 200, id="many-headers"),
     pytest.param(
-        request_bytes("GET / HTTP/1.1", "Cookie: sessionid=" + "a" * 70_000), 431, id="huge-cookie"
+        request_bytes("GET / HTTP/1.1", "Cookie: sessionid=" + "a" * 70_000), 200, id="huge-cookie"
     ),
-    pytest.param(b"GET /\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n", 404, id="raw-bytes-in-path"),
+    pytest.param(b"GET /\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n", 400, id="raw-bytes-in-path"),
     pytest.param(
         request_bytes(f"POST {LOGIN} HTTP/1.1", "Content-Length: -5"), 400, id="negative-length"
     ),
+    # The client stops sending mid-body: there is no request to answer, so the server hangs up.
     pytest.param(
         request_bytes(f"POST {LOGIN} HTTP/1.1", "Content-Length: 500", body=b"userid=a"),
-        400,
+        None,
         id="body-shorter-than-announced",
     ),
     pytest.param(
         request_bytes(f"POST {LOGIN} HTTP/1.1", "Transfer-Encoding: chunked", body=b"zz\r\nx\r\n"),
         400,
         id="bad-chunk",
+    ),
+    pytest.param(
+        request_bytes(f"POST {LOGIN} HTTP/1.1", "Content-Length: 2000000"), 413, id="body-too-big"
     ),
 ]
 

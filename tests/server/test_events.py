@@ -32,6 +32,9 @@ def test_publish_sends_on_the_signal_of_the_events_kind():
     assert seen == [(sender, event)]
 
 
+# The desktop lab writes last_seen on every request (so its store view is live); a standalone
+# server writes it only when the expiry moves by SESSION_REFRESH_INTERVAL or more.
+@pytest.mark.parametrize("app_config", [{"SESSION_REFRESH_INTERVAL": 0}], indirect=True)
 def test_login_flow_publishes_each_change_with_its_ids(visitor, events):
     visitor.client.get(LOGIN)
     first = visitor.session_cookie()
@@ -77,7 +80,7 @@ def test_receivers_run_on_the_request_thread(app, live_server):
         transport.get(LOGIN)
     transport.close()
     assert len(threads) == 1
-    assert threads[0].startswith("session-server-request")
+    assert threads[0].startswith("session-server-worker")
 
 
 def test_snapshot_lists_every_session_as_plain_records(new_visitor, app):

@@ -27,6 +27,10 @@ class Receiver(QObject):
         self.calls.append((value, QThread.currentThread()))
 
 
+# As in the lab: last_seen is written, and published, on every request.
+pytestmark = pytest.mark.parametrize("app_config", [{"SESSION_REFRESH_INTERVAL": 0}], indirect=True)
+
+
 @pytest.fixture
 def bridge(qapp, app):
     """A bridge over ``app``, disconnected at the end."""
@@ -73,7 +77,7 @@ def test_a_real_request_brings_its_event_to_the_gui_thread(
     assert isinstance(event, SessionEvent) and (event.kind, event.sid) == ("created", sid)
     assert blocker.args == [event]
     assert thread == qapp.thread()
-    assert publishing_threads[0].startswith("session-server-request")  # sent off the GUI thread
+    assert publishing_threads[0].startswith("session-server-worker")  # sent off the GUI thread
 
 
 def test_events_of_a_whole_login_arrive_in_order(qtbot, bridge, receiver, browser):

@@ -30,7 +30,7 @@ def test_a_crash_in_the_server_thread_is_shown_and_can_be_restarted(
     def explode():
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(server, "service_actions", explode)
+    monkeypatch.setattr(server, "readable", explode)  # asked by the server's loop every turn
     qtbot.waitUntil(lambda: "disk on fire" in window.controls.server_banner.text())
     assert not lab.server.running
     monkeypatch.undo()
