@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from server.app import close_app, create_app, lab_state
-from server.config import STORES
+from server.config import DEFAULTS, STORES
 from server.runner import EmbeddedServer, ServerStartError
 
 
@@ -27,9 +27,34 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--session-lifetime",
         type=int,
-        default=30 * 60,
+        default=DEFAULTS["SESSION_IDLE_LIFETIME"],
         metavar="SECONDS",
-        help="idle lifetime of a session (default 1800)",
+        help="idle lifetime of a session; the cookie store's signed cookies too (default 1800)",
+    )
+    parser.add_argument(
+        "--absolute-lifetime",
+        type=int,
+        default=DEFAULTS["SESSION_ABSOLUTE_LIFETIME"],
+        metavar="SECONDS",
+        help="a session ends this long after login, in use or not (default 28800)",
+    )
+    parser.add_argument(
+        "--cookie-name",
+        default=DEFAULTS["SESSION_COOKIE_NAME"],
+        metavar="NAME",
+        help="the session cookie's name, e.g. __Host-sessionid (needs --secure-cookie)",
+    )
+    parser.add_argument(
+        "--secure-cookie",
+        action="store_true",
+        help="mark the session cookie Secure: browsers send it over HTTPS only (behind HTTPS)",
+    )
+    parser.add_argument(
+        "--trusted-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests for this host name (repeatable); loopback names always",
     )
     parser.add_argument(
         "--delay",
@@ -51,6 +76,23 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def cookie_name_problem(name: str, secure: bool) -> str | None:
+    """Say why browsers would refuse a session cookie of this name, or None if they accept it."""
+    if not name or any(c in name for c in ' \t;,=()<>@:\\"/[]?{}') or not name.isascii():
+        return f"{name!r} is not a valid cookie name"
+    if name.startswith(("__Host-", "__Secure-")) and not secure:
+        return f"browsers accept a {name.split('-')[0]}- cookie only with --secure-cookie"
+    return None
+
+
+def allowed_hosts(host: str, trusted: list[str]) -> list[str]:
+    """Return the Host names to answer: loopback, the address served on, and ``trusted``."""
+    names = list(DEFAULTS["ALLOWED_HOSTS"])
+    if host not in ("0.0.0.0", "::", ""):  # a wildcard is no name a browser would use
+        names.append(f"[{host}]" if ":" in host else host)
+    return list(dict.fromkeys(name.lower() for name in [*names, *trusted]))
+
+
 def _raise_keyboard_interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
@@ -59,8 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     """Serve until Ctrl-C."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.session_lifetime <= 0:
-        parser.error("--session-lifetime must be a positive number of seconds")
+    if args.session_lifetime <= 0 or args.absolute_lifetime <= 0:
+        parser.error(
+            "--session-lifetime and --absolute-lifetime must be positive numbers of seconds"
+        )
+    if problem := cookie_name_problem(args.cookie_name, args.secure_cookie):
+        parser.error(f"--cookie-name: {problem}")
     if not 0 <= args.port <= 65535:
         parser.error("--port must be between 0 and 65535")
     if args.delay < 0:
@@ -71,15 +117,23 @@ def main(argv: list[str] | None = None) -> int:
             "SESSION_STORE": args.store,
             "DATA_DIR": args.data_dir,
             "SESSION_IDLE_LIFETIME": args.session_lifetime,
+            "SESSION_ABSOLUTE_LIFETIME": args.absolute_lifetime,
+            "SESSION_COOKIE_NAME": args.cookie_name,
+            "SESSION_COOKIE_SECURE": args.secure_cookie,
+            "ALLOWED_HOSTS": allowed_hosts(args.host, args.trusted_host),
             "RESPONSE_DELAY": args.delay,
         }
     )
     state = lab_state(app)
     if not is_loopback(args.host):
         print(
-            f"WARNING: listening on {args.host} lets other machines reach this teaching server.",
+            f"WARNING: listening on {args.host} lets other machines reach this teaching server."
+            f" It answers to: {', '.join(app.config['ALLOWED_HOSTS'])} (add names with"
+            " --trusted-host).",
             file=sys.stderr,
         )
+    for notice in state.notices:
+        print(f"notice: {notice}", file=sys.stderr)
     server = EmbeddedServer(app, host=args.host, port=args.port)
     try:
         url = server.start()

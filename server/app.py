@@ -12,7 +12,15 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from server import errors, latency, request_guard, security_headers, store_health, views
+from server import (
+    allowed_hosts,
+    errors,
+    latency,
+    request_guard,
+    security_headers,
+    store_health,
+    views,
+)
 from server.config import DEFAULTS, STORES, default_data_dir, sqlite_path
 from server.private_files import private_dir
 from server.records import SessionRecord
@@ -52,8 +60,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["session_lab"] = state
     app.session_interface = make_session_interface(app, state.store, state.health)
 
-    # Before-request hooks run in this order. The simulated delay comes first, so that refused
-    # requests (CSRF) are slow as well; the CSRF check comes last, once the form is known sane.
+    # Before-request hooks run in this order. A foreign Host is refused at once; the simulated
+    # delay comes next, so that refused forms (CSRF) are slow as well; the CSRF check comes
+    # last, once the form is known sane.
+    allowed_hosts.init_app(app)
     latency.init_app(app)
     request_guard.init_app(app)
     store_health.init_app(app)

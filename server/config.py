@@ -35,9 +35,9 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": False,
     "SESSION_COOKIE_PATH": "/",
     "SESSION_COOKIE_DOMAIN": None,
-    # Host headers the server answers (any port); another name gets a 400, so a DNS-rebinding
-    # page cannot talk to a server on this machine. create_app adds the address it serves on.
-    "TRUSTED_HOSTS": ["127.0.0.1", "localhost", "[::1]"],
+    # Host headers the server answers (any port), as Django's ALLOWED_HOSTS; another name gets
+    # a 400, so a DNS-rebinding page cannot talk to a server on this machine.
+    "ALLOWED_HOSTS": ["127.0.0.1", "localhost", "[::1]"],
     # The login form is tiny; anything much bigger is not a browser filling it in.
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "MAX_FORM_MEMORY_SIZE": 16 * 1024,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from server.records import SessionRecord
 from server.runner import EmbeddedServer, ServerStartError
 from server.secret_key import replace_secret_key
 from server.session_interface import ServerSideSessionInterface
+from server.stores import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ class Lab:
         """
         try:
             return purge_expired(self.app)
-        except sqlite3.Error as error:
+        except StoreUnavailable as error:
             log.warning("could not purge expired sessions: %s", error)
             return []
 

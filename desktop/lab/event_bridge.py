@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from server.events import ALL_SIGNALS
+from server.events import ALL_SIGNALS, store_failed, store_recovered
 from server.records import SessionEvent
 
 
@@ -17,15 +17,25 @@ class ServerEventBridge(QObject):
 
     session_event = Signal(object)  # SessionEvent
     server_failed = Signal(str)  # why the embedded server stopped serving
+    store_failed = Signal(str)  # why the session store fails (the server answers 503)
+    store_recovered = Signal()  # the session store works again
 
     def __init__(self, app, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._app = app
         for signal in ALL_SIGNALS.values():
             signal.connect(self._receive, sender=app, weak=False)
+        store_failed.connect(self._store_failed, sender=app, weak=False)
+        store_recovered.connect(self._store_recovered, sender=app, weak=False)
 
     def _receive(self, sender, event: SessionEvent) -> None:
         self.session_event.emit(event)
+
+    def _store_failed(self, sender, message: str) -> None:
+        self.store_failed.emit(message)
+
+    def _store_recovered(self, sender) -> None:
+        self.store_recovered.emit()
 
     def report_server_failure(self, error: BaseException) -> None:
         """Tell the GUI thread that the server stopped (safe to call from any thread)."""
@@ -35,3 +45,5 @@ class ServerEventBridge(QObject):
         """Stop listening to the app's signals."""
         for signal in ALL_SIGNALS.values():
             signal.disconnect(self._receive, sender=self._app)
+        store_failed.disconnect(self._store_failed, sender=self._app)
+        store_recovered.disconnect(self._store_recovered, sender=self._app)

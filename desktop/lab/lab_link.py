@@ -27,6 +27,8 @@ class LabLink(QObject):
     attached = Signal(object)  # Lab, just followed
     session_event = Signal(object)  # SessionEvent from the current lab's server
     server_failed = Signal(str)  # why the current lab's server stopped serving
+    store_failed = Signal(str)  # why the current lab's session store fails (503 pages)
+    store_recovered = Signal()  # the current lab's session store works again
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +47,8 @@ class LabLink(QObject):
         self.bridge = ServerEventBridge(lab.app, self)
         self.bridge.session_event.connect(self._forward_event)
         self.bridge.server_failed.connect(self._forward_failure)
+        self.bridge.store_failed.connect(self._forward_store_failure)
+        self.bridge.store_recovered.connect(self._forward_store_recovery)
         self._purge_timer.start()
         self.attached.emit(lab)
 
@@ -56,6 +60,8 @@ class LabLink(QObject):
         lab.server.on_error = None
         bridge.session_event.disconnect(self._forward_event)
         bridge.server_failed.disconnect(self._forward_failure)
+        bridge.store_failed.disconnect(self._forward_store_failure)
+        bridge.store_recovered.disconnect(self._forward_store_recovery)
         bridge.disconnect_app()
         bridge.deleteLater()
         lab.stop()
@@ -107,6 +113,16 @@ class LabLink(QObject):
     def _forward_failure(self, message: str) -> None:
         if self._from_current_bridge():
             self.server_failed.emit(message)
+
+    @Slot(str)
+    def _forward_store_failure(self, message: str) -> None:
+        if self._from_current_bridge():
+            self.store_failed.emit(message)
+
+    @Slot()
+    def _forward_store_recovery(self) -> None:
+        if self._from_current_bridge():
+            self.store_recovered.emit()
 
     @Slot()
     def _purge_expired(self) -> None:

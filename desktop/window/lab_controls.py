@@ -31,6 +31,8 @@ class LabControls(QObject):
         self.link = LabLink(self)
         self.link.attached.connect(self._on_lab_attached)
         self.link.server_failed.connect(self._on_server_failed)
+        self.link.store_failed.connect(self._on_store_failed)
+        self.link.store_recovered.connect(self._on_store_recovered)
 
     @property
     def banners(self) -> tuple[Banner, Banner, Banner]:
@@ -111,6 +113,17 @@ class LabControls(QObject):
     def _on_server_failed(self, message: str) -> None:
         self.server_banner.show_text(f"The session server stopped: {message}")
         self.window.status.show_message("The session server stopped; restart it from the red bar.")
+
+    @Slot(str)
+    def _on_store_failed(self, message: str) -> None:
+        self.server_banner.show_text(
+            f"The session store fails, so the server answers 503 to pages that need a session: "
+            f"{message}. Free some disk space or switch the store (Server → Session store)."
+        )
+
+    @Slot()
+    def _on_store_recovered(self) -> None:
+        self.server_banner.clear()
 
     def report_not_running(self) -> None:
         """Say in the red bar that the server is down, if a failed request found it so."""
