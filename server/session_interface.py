@@ -180,15 +180,15 @@ class ServerSideSessionInterface(SessionInterface):
         finally:
             self._purge_lock.release()
 
-    def _failed(self, error: StoreUnavailable) -> None:
+    def _failed(self, error: StoreUnavailable, reading: bool = False) -> None:
         if self.health is not None:
-            self.health.failed(error)
+            self.health.failed(error, reading)
         else:
             log.error("%s", error)
 
-    def _worked(self) -> None:
+    def _worked(self, reading: bool = False) -> None:
         if self.health is not None:
-            self.health.worked()
+            self.health.worked(reading)
 
     def open_session(self, app: Flask, request: Request) -> ServerSideSession:
         """Return the stored session named by the cookie, or a new empty one."""
@@ -205,9 +205,9 @@ class ServerSideSessionInterface(SessionInterface):
                     publish(app, SessionEvent("expired", sid, record))
                 record = None
         except StoreUnavailable as error:
-            self._failed(error)
+            self._failed(error, reading=True)
             return self.session_class(brought_cookie=True, unavailable=True)
-        self._worked()
+        self._worked(reading=True)
         if record is None:
             return session
         return self.session_class(record.data, record=record, brought_cookie=True)
@@ -223,16 +223,18 @@ class ServerSideSessionInterface(SessionInterface):
         if session.unavailable:
             return
         try:
-            self._save(app, session, response)
+            wrote = self._save(app, session, response)
         except StoreUnavailable as error:
             self._failed(error)
             response.headers.pop("Set-Cookie", None)
             become_store_unavailable(response)
         else:
-            self._worked()
+            if wrote:
+                self._worked()
         forbid_caching(session, response)
 
-    def _save(self, app: Flask, session: ServerSideSession, response: Response) -> None:
+    def _save(self, app: Flask, session: ServerSideSession, response: Response) -> bool:
+        # Returns whether the store was written to.
         now = time.time()
         if session.destroy_requested:
             removed = self.store.delete(session.sid) if session.sid else None
@@ -240,13 +242,13 @@ class ServerSideSessionInterface(SessionInterface):
                 publish(app, SessionEvent("deleted", removed.sid, removed))
             if session.brought_cookie:
                 self._expire_cookie(app, response)
-            return
+            return session.sid is not None
         if session.record is None:
             if not session:
                 # Nothing to keep. A cookie we did not adopt (unknown, expired, garbage) is stale.
                 if session.brought_cookie:
                     self._expire_cookie(app, response)
-                return
+                return False
             data = dict(session)
             record = SessionRecord(
                 new_session_id(), data, now, now, self.expiry_for(now, now, data)
@@ -254,7 +256,7 @@ class ServerSideSessionInterface(SessionInterface):
             self.store.save(record, create=True)
             publish(app, SessionEvent("created", record.sid, record))
             self._set_cookie(app, response, record.sid)
-            return
+            return True
         if session.rotate_requested:
             old_sid = session.sid
             data = dict(session)
@@ -264,21 +266,22 @@ class ServerSideSessionInterface(SessionInterface):
             self.store.rotate(old_sid, record)
             publish(app, SessionEvent("rotated", record.sid, record, old_sid=old_sid))
             self._set_cookie(app, response, record.sid)
-            return
+            return True
         if not session:
             removed = self.store.delete(session.sid)
             if removed is not None:
                 publish(app, SessionEvent("deleted", removed.sid, removed))
             self._expire_cookie(app, response)
-            return
+            return True
         data = dict(session)
         expires = self.expiry_for(session.record.created, now, data)
         if not session.modified and expires - session.record.expires < self._refresh_step(data):
-            return  # nothing changed but the clock, and not by enough to be worth a write
+            return False  # nothing changed but the clock, and not by enough to be worth a write
         record = replace(session.record, data=data, last_seen=now, expires=expires)
         # An update never re-creates a row: if a concurrent logout deleted it, it stays deleted.
         if self.store.save(record, create=False):
             publish(app, SessionEvent("changed", record.sid, record))
+        return True
 
     def _set_cookie(self, app: Flask, response: Response, sid: str) -> None:
         # No Expires: a browser-session cookie. The server enforces both lifetimes itself.

@@ -23,23 +23,30 @@ class StoreHealth:
         self.app = app
         self._lock = threading.Lock()
         self.failure: str | None = None
+        self._failed_reading = False
 
-    def failed(self, error: Exception) -> None:
-        """Note a failure; announce it if the store worked until now."""
+    def failed(self, error: Exception, reading: bool = False) -> None:
+        """Note a failure (of a read, or of a write); announce it if the store worked until now."""
         with self._lock:
             first = self.failure is None
             self.failure = str(error)
+            self._failed_reading = reading if first else self._failed_reading and reading
         if first:
             log.error("the session store fails; answering 503 until it works: %s", error)
             store_failed.send(self.app, message=str(error))
 
-    def worked(self) -> None:
-        """Note a success; announce the recovery if the store was failing."""
+    def worked(self, reading: bool = False) -> None:
+        """Note a success; announce the recovery if it proves the failing operation works.
+
+        A read that works says nothing about writes: with a full disk, reads go on working.
+        """
         if self.failure is None:  # the common case, without the lock
             return
         with self._lock:
-            was_failing, self.failure = self.failure is not None, None
-        if was_failing:
+            recovered = self.failure is not None and (not reading or self._failed_reading)
+            if recovered:
+                self.failure = None
+        if recovered:
             log.warning("the session store works again")
             store_recovered.send(self.app)
 

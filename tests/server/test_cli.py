@@ -130,3 +130,54 @@ def test_runs_prints_its_url_and_exits_0_on_sigterm(tmp_path):
     assert process.returncode == 0, err
     assert "Stopping." in out
     assert (tmp_path / "sessions.sqlite3").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--absolute-lifetime", "0"], "must be positive"),
+        (["--cookie-name", "bad name"], "not a valid cookie name"),
+        (["--cookie-name", "__Host-sessionid"], "only with --secure-cookie"),
+        (["--cookie-name", "__Secure-sid"], "only with --secure-cookie"),
+    ],
+)
+def test_bad_cookie_and_lifetime_options_say_why(argv, message, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main([*argv, "--data-dir", str(tmp_path)])
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_the_new_options_reach_the_app(tmp_path, busy_port, monkeypatch):
+    built = []
+    real = server.__main__.create_app
+    monkeypatch.setattr(
+        server.__main__, "create_app", lambda config: built.append(real(config)) or built[-1]
+    )
+    argv = [
+        "--port", str(busy_port), "--data-dir", str(tmp_path),
+        "--session-lifetime", "120", "--absolute-lifetime", "600",
+        "--cookie-name", "__Host-sessionid", "--secure-cookie",
+        "--trusted-host", "lab.example", "--trusted-host", "Other.Example",
+    ]  # fmt: skip
+    assert main(argv) == 1  # the port is busy: built, never served
+    config = built[0].config
+    assert (config["SESSION_IDLE_LIFETIME"], config["SESSION_ABSOLUTE_LIFETIME"]) == (120, 600)
+    assert config["SESSION_COOKIE_NAME"] == "__Host-sessionid"
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["ALLOWED_HOSTS"] == [
+        "127.0.0.1", "localhost", "[::1]", "lab.example", "other.example"
+    ]  # fmt: skip
+
+
+def test_a_secure_host_prefixed_cookie_is_what_the_server_sets(tmp_path):
+    from server import create_app
+
+    app = create_app(
+        {"DATA_DIR": tmp_path, "SESSION_COOKIE_NAME": "__Host-sid", "SESSION_COOKIE_SECURE": True}
+    )
+    response = app.test_client().get(LOGIN)
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-sid=") and "Secure" in cookie and "Path=/" in cookie
+    assert "Domain" not in cookie
+    close_app(app)

@@ -10,6 +10,7 @@ import socket
 import pytest
 from helpers import LOGIN, LOGOUT, SECURED, csrf_token
 
+import server.errors as errors_module
 from server import snapshot
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -170,3 +171,15 @@ RAW = [
 @pytest.mark.parametrize(("raw", "status"), RAW)
 def test_malformed_http_gets_a_4xx_from_the_real_server(live_server, raw, status):
     assert exchange(live_server.port, raw) == status
+
+
+def test_an_error_page_that_cannot_render_falls_back_to_plain_html(app, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the template needs what this request lacks")
+
+    monkeypatch.setattr(errors_module, "render_template", broken)
+    with app.test_request_context("/"):
+        page = errors_module.error_page(400, "Bad Request", "<b>the reason</b>")
+    assert "<h1>400 Bad Request</h1>" in page
+    assert "&lt;b&gt;the reason&lt;/b&gt;" in page  # escaped, like the template would
+    assert LOGIN in page

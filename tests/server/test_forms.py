@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from helpers import LOGIN, csrf_token
 from markupsafe import escape
@@ -119,3 +121,23 @@ def test_login_without_the_right_csrf_token_is_refused(visitor, new_visitor, app
     assert response.status_code == 400
     assert escape(CSRF_MESSAGE) in response.text
     assert_nobody_logged_in(visitor, app)
+
+
+@pytest.mark.parametrize("field", ["userid", "passwd"])
+def test_a_file_sent_as_a_form_field_gets_the_form_error(client, app, field):
+    # Once a 500: WTForms measured the length of the uploaded file object.
+    token = csrf_token(client.get(LOGIN).text)
+    data = {"csrf_token": token, "userid": "alice", "passwd": "secret"}
+    data[field] = (io.BytesIO(b"not text"), "notes.txt")
+    response = client.post(LOGIN, data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Send text here, not a file." in response.text
+    assert snapshot(app)[0].data.get("userid") is None
+
+
+def test_a_form_part_without_a_name_is_a_400(client, app):
+    # Once a 500: the CSRF check read a form whose only key was None.
+    body = b"--XX\r\nContent-Disposition: form-data\r\n\r\nvalue\r\n--XX--\r\n"
+    response = client.post(LOGIN, data=body, content_type="multipart/form-data; boundary=XX")
+    assert response.status_code == 400
+    assert "Every part of a form must have a name." in response.text
