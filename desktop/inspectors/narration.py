@@ -21,6 +21,19 @@ def _user(event: SessionEvent) -> str:
     return f" (user {userid})" if userid else ""
 
 
+def _pre_login_note(created: SessionEvent) -> str | None:
+    # A session made for the login form holds only its CSRF token, and lives minutes only.
+    record = created.record
+    if record is None or "userid" in record.data or record.expires <= record.created:
+        return None
+    minutes = max(1, round((record.expires - record.created) / 60))
+    return (
+        "Nobody is logged in yet: the session holds only the form's CSRF token, and the server "
+        f"keeps it {minutes} minute{'s' if minutes != 1 else ''} unless someone logs in, so "
+        "visits that never log in do not fill the store."
+    )
+
+
 def explain(
     exchange: Exchange,
     events: Sequence[SessionEvent],
@@ -49,6 +62,8 @@ def explain(
             f"The server created session {short_id(created.sid)}, and told the browser to keep "
             "it in a cookie."
         )
+        if (note := _pre_login_note(created)) is not None:
+            sentences.append(note)
     if deleted := by_kind.get("deleted"):
         sentences.append(
             f"Logout deleted session {short_id(deleted.sid)}{_user(deleted)} on the server, and "

@@ -206,3 +206,14 @@ def test_a_stale_login_form_is_explained(make_exchange, body, stale):
     sentence = explain(hop, [])
     assert ("CSRF token did not match this browser's session" in sentence) is stale
     assert ("see the page" in sentence) is not stale
+
+
+@pytest.mark.parametrize(
+    ("data", "note"), [({"csrf_token": "t"}, True), ({"csrf_token": "t", "userid": "bob"}, False)]
+)
+def test_a_pre_login_session_is_said_to_be_short_lived(make_exchange, data, note):
+    record = SessionRecord(NEW, data, created=1000.0, last_seen=1000.0, expires=1300.0)
+    exchange = make_exchange(set_cookies=(f"sessionid={NEW}",))
+    sentence = explain(exchange, [SessionEvent("created", NEW, record)])
+    said = "keeps it 5 minutes unless someone logs in" in sentence
+    assert said is note
