@@ -47,6 +47,8 @@ class ClientJob(QRunnable):
         self.signals = JobSignals()
         #: The controller's generation when the job was queued (older ones are ignored).
         self.generation = 0
+        #: Whether it sends HTTP (a jar edit does not: it never keeps the buttons off).
+        self.is_request = True
         #: Why the server was replaced while this job ran, if it was (GUI thread only).
         self.interrupted_by: str | None = None
 

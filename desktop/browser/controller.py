@@ -22,6 +22,8 @@ class BrowserController(QObject):
     """
 
     busy_changed = Signal(bool)
+    #: Whether an HTTP request is queued or running (jar edits and re-pointing do not count).
+    requesting_changed = Signal(bool)
     exchange_finished = Signal(object)  # Exchange
     page_loaded = Signal(object)  # PageResult
     jar_changed = Signal(object)  # tuple[CookieRow, ...] after a cookie edit
@@ -34,6 +36,7 @@ class BrowserController(QObject):
         self._pool.setMaxThreadCount(1)
         self._jobs: dict[QObject, ClientJob] = {}  # by their signals object
         self.generation = 0
+        self._requesting = False
 
     @property
     def busy(self) -> bool:
@@ -68,19 +71,19 @@ class BrowserController(QObject):
 
     def set_cookie(self, name: str, value: str, **attributes) -> None:
         """Put a cookie in the jar (as developer tools allow), in turn with the requests."""
-        self._submit(lambda report: self.client.set_cookie(name, value, **attributes))
+        self._submit(lambda report: self.client.set_cookie(name, value, **attributes), False)
 
     def delete_cookie(self, name: str) -> None:
         """Remove a cookie from the jar."""
-        self._submit(lambda report: self.client.delete_cookie(name))
+        self._submit(lambda report: self.client.delete_cookie(name), False)
 
     def clear_cookies(self) -> None:
         """Clear the jar, like "clear site data"."""
-        self._submit(lambda report: self.client.clear_cookies())
+        self._submit(lambda report: self.client.clear_cookies(), False)
 
     def set_base_url(self, base_url: str) -> None:
         """Point the browser at a restarted server, after the actions already queued."""
-        self._submit(lambda report: self.client.set_base_url(base_url))
+        self._submit(lambda report: self.client.set_base_url(base_url), False)
 
     def cancel(self) -> None:
         """Drop the queued actions and ignore whatever the running one still reports."""
@@ -100,6 +103,7 @@ class BrowserController(QObject):
         for job in queued:
             self._jobs[job.signals] = job
             self._pool.start(job)
+        self._note_requesting()
 
     def _take_queued(self) -> list[ClientJob]:
         # tryTake succeeds only for actions not started yet: those never report finished.
@@ -108,6 +112,7 @@ class BrowserController(QObject):
             del self._jobs[job.signals]
         if taken and not self._jobs:
             self.busy_changed.emit(False)
+        self._note_requesting()
         return taken
 
     def _current(self) -> ClientJob | None:
@@ -115,8 +120,15 @@ class BrowserController(QObject):
         job = self._jobs.get(self.sender())
         return job if job is not None and job.generation == self.generation else None
 
-    def _submit(self, action: Action) -> None:
+    def _note_requesting(self) -> None:
+        requesting = any(job.is_request for job in self._jobs.values())
+        if requesting != self._requesting:
+            self._requesting = requesting
+            self.requesting_changed.emit(requesting)
+
+    def _submit(self, action: Action, is_request: bool = True) -> None:
         job = ClientJob(action)
+        job.is_request = is_request
         job.setAutoDelete(False)  # Python keeps it (and its signals) alive until finished
         job.generation = self.generation
         job.signals.exchange_finished.connect(self._on_exchange)
@@ -127,6 +139,7 @@ class BrowserController(QObject):
         self._jobs[job.signals] = job
         if not was_busy:
             self.busy_changed.emit(True)
+        self._note_requesting()
         self._pool.start(job)
 
     @Slot(object)
@@ -141,6 +154,7 @@ class BrowserController(QObject):
     @Slot(str)
     def _on_error(self, message: str) -> None:
         job = self._current()
+        self._settle(self.sender())
         if job is None:
             return
         if job.interrupted_by is not None:
@@ -149,7 +163,9 @@ class BrowserController(QObject):
 
     @Slot(object)
     def _on_result(self, result) -> None:
-        if self._current() is None:
+        current = self._current()
+        self._settle(self.sender())
+        if current is None:
             return
         if isinstance(result, PageResult):
             self.page_loaded.emit(result)
@@ -158,9 +174,16 @@ class BrowserController(QObject):
 
     @Slot()
     def _job_done(self) -> None:
-        self._jobs.pop(self.sender(), None)
+        self._settle(self.sender())
+
+    def _settle(self, signals: QObject) -> None:
+        # A job is over with its result or error: by the time its page shows, the buttons are
+        # back on (``finished``, which follows, then finds nothing left to do).
+        if self._jobs.pop(signals, None) is None:
+            return
         if not self._jobs:
             self.busy_changed.emit(False)
+        self._note_requesting()
 
     def shutdown(self, timeout_ms: int = 2000) -> bool:
         """Drop queued actions, wait for the running one, close connections; True if all done."""

@@ -38,6 +38,7 @@ class LabBrowser(QObject):
         controller.jar_changed.connect(self._on_jar)
         controller.request_failed.connect(self._on_failure)
         controller.busy_changed.connect(self._on_busy)
+        controller.requesting_changed.connect(self.pane.set_busy)
 
     @property
     def busy(self) -> bool:
@@ -70,7 +71,6 @@ class LabBrowser(QObject):
 
     @Slot(bool)
     def _on_busy(self, busy: bool) -> None:
-        self.pane.set_busy(busy)
         self.busy_changed.emit(self, busy)
 
     def shutdown(self, timeout_ms: int = 2000) -> bool:

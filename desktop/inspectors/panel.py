@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelection, Qt, Slot
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QEvent, QItemSelection, Qt, QTimer, Slot
+from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -43,9 +43,14 @@ def fit_columns(view: QTableView) -> None:
     cap = getattr(view, "column_cap", None)
     if cap is not None:  # a long id must not push the data it names out of sight
         column, chars = cap
-        view.setColumnWidth(
-            column, min(view.columnWidth(column), view.fontMetrics().averageCharWidth() * chars)
-        )
+        header = view.horizontalHeader()
+        title = model.headerData(column, Qt.Orientation.Horizontal)
+        bold = QFont(header.font())
+        bold.setBold(True)  # the header of a selected row's columns is drawn bold
+        margin = header.style().pixelMetric(header.style().PixelMetric.PM_HeaderMargin)
+        least = QFontMetrics(bold).horizontalAdvance(title) + 4 * margin
+        wanted = max(least, view.fontMetrics().averageCharWidth() * chars)
+        view.setColumnWidth(column, min(view.columnWidth(column), wanted))
 
 
 def _table(model, object_name: str, accessible: str, description: str) -> QTableView:
@@ -94,7 +99,7 @@ class InspectorPanel(QSplitter):
         self._middle = MiddleElideDelegate(self)
         for view, column in ((self.cookie_table, 1), (self.session_table, 0)):
             view.setItemDelegateForColumn(column, self._middle)
-            view.column_cap = (column, 12)
+            view.column_cap = (column, 10)
         self.traffic_table = _table(
             self.traffic_model, "traffic_table", "HTTP timeline", "One row per HTTP exchange"
         )
@@ -146,6 +151,7 @@ class InspectorPanel(QSplitter):
         ):
             for column in columns:
                 view.setColumnHidden(column, compact)
+        self._show_holders_if_useful()
         self.chooser.setVisible(compact)
         self._show_chosen(self.chooser.currentIndex())
 
@@ -158,8 +164,7 @@ class InspectorPanel(QSplitter):
         for number, box in enumerate(self.boxes.values()):
             box.setVisible(not self.compact or number == index)
         # A hidden table measured no rows when they arrived: measure them now.
-        for view in (self.cookie_table, self.session_table, self.traffic_table):
-            fit_columns(view)
+        self._fit_all()
 
     def show_jar_of(self, browser_name: str) -> None:
         """Title the jar inspector with the browser whose jar it shows."""
@@ -191,6 +196,12 @@ class InspectorPanel(QSplitter):
         # "Held by" changes as browsers come and go; the countdown column ticks every second.
         if top_left is None or top_left.column() <= 1 <= bottom_right.column():
             self.session_table.resizeColumnToContents(1)
+            self._show_holders_if_useful()
+
+    def _show_holders_if_useful(self) -> None:
+        # On a small screen "Held by" earns its room only once two browsers hold sessions.
+        names = {name for names in self.session_model.holders.values() for name in names}
+        self.session_table.setColumnHidden(1, self.compact and len(names) < 2)
 
     def reset(self) -> None:
         """Empty the jar and the timeline (a new lab or a new browser)."""
@@ -204,8 +215,12 @@ class InspectorPanel(QSplitter):
         if event.type() == QEvent.Type.PaletteChange:
             self._show_selected(QItemSelection(), QItemSelection())
         elif event.type() == QEvent.Type.FontChange:  # presenter zoom: headers fit again
-            for view in (self.cookie_table, self.session_table, self.traffic_table):
-                fit_columns(view)
+            QTimer.singleShot(0, self, self._fit_all)  # once the children have the new font
+
+    @Slot()
+    def _fit_all(self) -> None:
+        for view in (self.cookie_table, self.session_table, self.traffic_table):
+            fit_columns(view)
 
     @Slot()
     def _follow_latest(self) -> None:

@@ -27,3 +27,12 @@ def test_the_form_hint_leaves_room_when_compact(window):
     window.browser.set_compact(False)
     assert not window.browser.form_hint.isHidden()
     assert window.browser.address_edit.text().endswith(LOGIN)
+
+
+def test_jar_edits_leave_the_buttons_on(qtbot, window):
+    seen = []
+    window.current_browser.controller.requesting_changed.connect(seen.append)
+    window.current_browser.controller.clear_cookies()
+    assert window.browser.login_button.isEnabled()
+    qtbot.waitUntil(lambda: not window.current_browser.busy)
+    assert seen == []
