@@ -87,26 +87,17 @@ class LabActions:
         """Open the lab's login page in the system's default browser."""
         return QDesktopServices.openUrl(QUrl(self.window.lab.url + LOGIN_PATH))
 
-    def export_har(self, path: Path) -> Path:
-        """Write the timeline as a HAR 1.2 file."""
+    def export_har(self, path: Path, *, hide_secrets: bool = True) -> Path:
+        """Write the timeline as a HAR 1.2 file, its secrets hidden unless asked otherwise."""
         from desktop.inspectors.har_export import write_har
 
-        write_har(path, self.window.inspectors.traffic_model.entries(), creator_version=__version__)
+        entries = self.window.inspectors.traffic_model.entries()
+        write_har(path, entries, creator_version=__version__, hide_secrets=hide_secrets)
         return path
 
     def reset_lab(self) -> None:
-        """Back to a clean lab: no sessions, one browser with an empty jar, switches off."""
-        window = self.window
-        for name in list(window.lab.switches):
-            window.lab.set_switch(name, False)
-        window.lab.set_lifetimes(*DEFAULT_LIFETIMES)
-        store = window.lab.state.store
-        if store is not None:
-            for record in window.lab.sessions():
-                store.delete(record.sid)
-        window.close_extra_browsers()
-        first = window.browsers[0]
-        self.clear_cookies(first)
-        window.inspectors.reset()
-        window.controls.refresh_lab_view()
-        first.controller.open(LOGIN_PATH)
+        """Back to a clean lab: no sessions, one browser with an empty jar, switches off.
+
+        Requests in flight are cancelled first (see :class:`~desktop.classroom.lab_reset.LabReset`).
+        """
+        self.window.lab_reset.start()

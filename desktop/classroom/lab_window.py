@@ -20,7 +20,7 @@ class LabSteering(Protocol):
     """The window's hold on its running lab (restarts, stores, switches, lifetimes)."""
 
     def restart_server(self) -> None: ...
-    def switch_store(self, store: str) -> None: ...
+    def switch_store(self, store: str, remember: bool = True) -> None: ...
     def set_switch(self, name: str, on: bool) -> None: ...
     def set_lifetimes(self, idle: int, absolute: int) -> None: ...
     def refresh_lab_view(self) -> None: ...
@@ -29,7 +29,15 @@ class LabSteering(Protocol):
 class StatusMessages(Protocol):
     """The status line's message area."""
 
-    def show_message(self, text: str) -> None: ...
+    def show_message(self, text: str, level: str = "info") -> None: ...
+
+
+class Resetting(Protocol):
+    """The window's reset of its lab (see :class:`desktop.classroom.lab_reset.LabReset`)."""
+
+    pending: bool
+
+    def start(self) -> None: ...
 
 
 class LabWindow(Protocol):
@@ -40,6 +48,7 @@ class LabWindow(Protocol):
     inspectors: InspectorPanel
     controls: LabSteering
     status: StatusMessages
+    lab_reset: Resetting
 
     @property
     def lab(self) -> Lab | None: ...

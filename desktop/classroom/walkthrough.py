@@ -32,20 +32,26 @@ class WalkRun:
         self.window.tabs.setCurrentWidget(browser.pane)
         return browser
 
+    # Steps ask the browser's worker directly rather than click its buttons: a button is
+    # disabled while its browser is busy, and a step may queue after a page still loading.
     def login(self, number: int, userid: str, passwd: str = "secret") -> None:
-        """Fill in and submit Browser ``number``'s login form."""
-        pane = self.browser(number).pane
-        pane.userid_edit.setText(userid)
-        pane.passwd_edit.setText(passwd)
-        pane.login_button.click()
+        """Fill in Browser ``number``'s login form and submit it (the form on screen)."""
+        browser = self.browser(number)
+        browser.pane.userid_edit.setText(userid)
+        browser.pane.passwd_edit.setText(passwd)
+        browser.controller.login(userid, passwd)
 
     def secured_page(self, number: int) -> None:
-        """Click Browser ``number``'s secured-page button."""
-        self.browser(number).pane.secured_button.click()
+        """Open Browser ``number``'s secured page (its button)."""
+        self.browser(number).controller.secured_page()
 
     def logout(self, number: int) -> None:
-        """Click Browser ``number``'s logout button."""
-        self.browser(number).pane.logout_button.click()
+        """Log Browser ``number`` out (its button)."""
+        self.browser(number).controller.logout()
+
+    def switch_store(self, store: str) -> None:
+        """Restart the server on another store for this scenario (not saved as a choice)."""
+        self.window.controls.switch_store(store, remember=False)
 
     def open(self, number: int, path: str) -> None:
         """Navigate Browser ``number`` to ``path``."""
@@ -79,6 +85,8 @@ class Step:
     done_when: Callable[[WalkRun], bool] | None = None
     #: Repeat the action at this interval while waiting (staying active until expiry).
     repeat_seconds: float | None = None
+    #: While waiting: what it waits for and the seconds left, shown as a countdown.
+    countdown: Callable[[WalkRun], tuple[str, float] | None] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,17 @@
-"""The walkthrough panel: pick a scenario, press Next, read what just happened."""
+"""The walkthrough panel: pick a scenario, press Next (or a clicker), read what just happened."""
 
 from __future__ import annotations
 
-import logging
-import time
 from collections.abc import Sequence
 from html import escape
 
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QPushButton,
     QTextBrowser,
@@ -19,163 +20,258 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.classroom.lab_window import LabWindow
-from desktop.classroom.walkthrough import WalkRun, Walkthrough, actions_of, text_of
+from desktop.classroom.scenario_state import LabSnapshot
+from desktop.classroom.step_runner import StepRunner
+from desktop.classroom.walkthrough import Step, WalkRun, Walkthrough, text_of
+from desktop.ui.accessibility import announce
+from desktop.ui.colours import css, severity_colour
 from desktop.ui.widget_names import name_widget
 
-POLL_MS = 100
-MAX_WAIT_SECONDS = 180  # the longest step waits out a 60 s session lifetime
-
-log = logging.getLogger(__name__)
+#: A clicker's forward keys and the keyboard's; then its back keys.
+NEXT_KEYS = ("PgDown", "Right", "Space", "Return", "Enter")
+BACK_KEYS = ("PgUp", "Left")
+INTRO = (
+    "<p><i>Pick a scenario and press Start: each Next (or Page Down) performs one step and "
+    "says what changed in the cookie jar, the session store and the timeline.</i></p>"
+)
 
 
 class WalkthroughPanel(QWidget):
-    """Runs one :class:`Walkthrough` at a time against a window, a step per Next."""
+    """Runs one :class:`Walkthrough` at a time against a window, a step per Next.
+
+    Back shows an earlier step's explanation and selection again (it does not undo HTTP);
+    Next then moves forward through them before it performs the next step. The lab's store,
+    switches and lifetimes are put back as they were when the scenario ends or is left.
+    """
+
+    #: A new explanation is on screen (the window may size the box to it).
+    text_shown = Signal()
 
     def __init__(self, window: LabWindow, walkthroughs: Sequence[Walkthrough]) -> None:
         super().__init__()
         name_widget(self, "walkthrough_panel", "Guided walkthrough")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # holds the focus while Next is off
         self.window = window
+        self.compact = False
         self.walkthroughs = {w.key: w for w in walkthroughs}
         self.current: Walkthrough | None = None
         self.run: WalkRun | None = None
-        self.index = 0
-        self._waiting_since = 0.0
-        self._last_repeat = 0.0
+        self.index = 0  # steps performed
+        self.shown: list[tuple[str, Step]] = []  # each performed step's explanation
+        self.viewing = -1  # which of them is on screen (-1: the newest)
+        self._before: LabSnapshot | None = None
+        self.runner = StepRunner(self._lab_idle, self)
+        self.runner.done.connect(self._on_step_done)
+        self.runner.failed.connect(self._abort)
+        self.runner.waiting.connect(self._show_countdown)
+        self._build(walkthroughs)
+        for keys, slot in ((NEXT_KEYS, self.forward), (BACK_KEYS, self.back)):
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(slot)
 
+    def _build(self, walkthroughs: Sequence[Walkthrough]) -> None:
         self.choice = name_widget(QComboBox(), "walkthrough_choice", "Scenario")
         for number, walk in enumerate(walkthroughs):
             self.choice.addItem(f"{number}. {walk.title}", walk.key)
         self.start_button = name_widget(QPushButton("Start"), "walkthrough_start", "Start")
         self.start_button.clicked.connect(lambda: self.start(self.choice.currentData()))
+        self.stop_button = name_widget(QPushButton("Stop"), "walkthrough_stop", "Stop")
+        self.stop_button.setAccessibleDescription("End the scenario and put the lab back")
+        self.stop_button.clicked.connect(self.stop)
+        self.stop_button.hide()
         self.steps = name_widget(QListWidget(), "walkthrough_steps", "Walkthrough steps")
-        self.steps.setMaximumHeight(100)
+        self.steps.setMaximumHeight(self.fontMetrics().height() * 5)
         self.steps.hide()  # until a walkthrough starts: the page needs the room
         self.text = name_widget(QTextBrowser(), "walkthrough_text", "What just happened")
+        self.text.setAccessibleDescription("The explanation of the step just performed")
+        self.countdown = name_widget(QLabel(), "walkthrough_countdown", "Waiting")
+        self.countdown.hide()
+        self.back_button = name_widget(QPushButton("Back"), "walkthrough_back", "Previous step")
+        self.back_button.setAccessibleDescription("Show the previous step's explanation again")
+        self.back_button.setEnabled(False)
+        self.back_button.clicked.connect(self.back)
         self.next_button = name_widget(QPushButton("Next"), "walkthrough_next", "Next step")
+        self.next_button.setAccessibleDescription("Perform the next step (Page Down, Right)")
         self.next_button.setEnabled(False)
-        self.next_button.clicked.connect(self.next_step)
-        self._timer = QTimer(self, interval=POLL_MS)
-        self._timer.timeout.connect(self._check_done)
+        self.next_button.clicked.connect(self.forward)
 
         top = QHBoxLayout()
         top.addWidget(self.choice, 1)
         top.addWidget(self.start_button)
+        top.addWidget(self.stop_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.back_button)
+        bottom.addWidget(self.next_button, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.steps)
         layout.addWidget(self.text, 1)
-        layout.addWidget(self.next_button)
-        self.text.setHtml(
-            "<p><i>Pick a scenario and press Start: each Next performs one step and says what "
-            "changed in the cookie jar, the session store and the timeline.</i></p>"
-        )
+        layout.addWidget(self.countdown)
+        layout.addLayout(bottom)
+        self.text.setHtml(INTRO)
+
+    def set_compact(self, compact: bool) -> None:
+        """On a small screen, leave the step list out: the explanation names the step."""
+        self.compact = compact
+        self.steps.setVisible(self.current is not None and not compact)
+
+    def wanted_height(self) -> int:
+        """The height that shows the whole explanation with the controls around it."""
+        document = self.text.document()
+        document.setTextWidth(self.text.viewport().width())
+        text = int(document.size().height()) + 2 * self.text.frameWidth() + 4
+        return self.sizeHint().height() - self.text.sizeHint().height() + text
 
     @property
     def done(self) -> bool:
         """Whether the current walkthrough has run all its steps."""
         return self.current is not None and self.index >= len(self.current.steps)
 
+    @property
+    def busy(self) -> bool:
+        """Whether a step is being performed."""
+        return self.runner.active
+
     @Slot(str)
     def start(self, key: str) -> None:
-        """Reset the lab to a clean state and show the walkthrough's steps."""
+        """Reset the lab to a clean state on the scenario's store and show its steps."""
+        self.stop()
         walk = self.walkthroughs[key]
         self.choice.setCurrentIndex(self.choice.findData(key))
-        self.current, self.index = walk, 0
+        self._before = LabSnapshot.of(self.window.lab)
+        self.current, self.index, self.shown, self.viewing = walk, 0, [], -1
         self.run = WalkRun(self.window)
-        if self.window.lab.state.store_name != walk.store:
-            self.window.controls.switch_store(walk.store)
+        self.run.switch_store(walk.store)
         self.run.actions.reset_lab()
         self.steps.clear()
-        self.steps.show()
+        self.steps.setVisible(not self.compact)
+        self.stop_button.show()
         for number, step in enumerate(walk.steps, start=1):
             self.steps.addItem(f"{number}. {step.title}")
-        self.text.setHtml(f"<h3>{escape(walk.title)}</h3><p>{escape(walk.teaches)}</p>")
-        self._wait_for(None)
+        self._show(f"<h3>{escape(walk.title)}</h3><p>{escape(walk.teaches)}</p>")
+        self._set_next(False, "Starting…")
+        self.runner.perform(self.run, None)
+
+    @Slot()
+    def stop(self) -> None:
+        """End the scenario: stop its step, put the lab's store and switches back as they were."""
+        self.runner.stop()
+        before, self._before = self._before, None
+        if self.current is None:
+            return
+        self.current = None
+        self.steps.hide()
+        self.stop_button.hide()
+        self.countdown.hide()
+        self.back_button.setEnabled(False)
+        self._set_next(False, "Next")
+        if before is not None and self.window.lab is not None:
+            before.restore(self.window.controls)
+        self._show(INTRO)
+
+    @Slot()
+    def forward(self) -> None:
+        """Next: a later explanation already performed, else the next step, else Finish."""
+        if self.current is None:
+            self.start(self.choice.currentData())
+        elif 0 <= self.viewing < len(self.shown) - 1:
+            self._view(self.viewing + 1)
+        elif self.busy:
+            return
+        elif self.done:
+            self.stop()
+        else:
+            self.next_step()
+
+    @Slot()
+    def back(self) -> None:
+        """Back: show the previous step's explanation and selection again."""
+        newest = len(self.shown) - 1
+        at = newest if self.viewing < 0 else self.viewing
+        if self.current is not None and at > 0:
+            self._view(at - 1)
 
     @Slot()
     def next_step(self) -> None:
         """Perform the next step."""
-        if self.current is None or self.done:
+        if self.current is None or self.done or self.busy:
             return
-        step = self.current.steps[self.index]
         self.steps.setCurrentRow(self.index)
-        self._wait_for(step)
-        self._run(self._pending.pop(0))
-
-    def _run(self, action) -> bool:
-        """Run one action; an error stops the step with a message instead of escaping Qt."""
-        try:
-            action(self.run)
-        except Exception as error:  # a broken step must not break the window
-            log.exception("a walkthrough step failed")
-            self._abort(f"This step could not be performed: {error}")
-            return False
-        return True
-
-    def _abort(self, message: str) -> None:
-        self._timer.stop()
-        self._pending = []
-        self.text.append(f"<p style='color:#b00020'>{escape(message)} Press Next to retry.</p>")
-        self.next_button.setEnabled(True)
-
-    def _wait_for(self, step) -> None:
-        self.next_button.setEnabled(False)
-        self._step = step
-        self._pending = actions_of(step) if step is not None else []
-        self._waiting_since = self._last_repeat = time.monotonic()
-        self._timer.start()
+        self._set_next(False, "Working…")
+        self.runner.perform(self.run, self.current.steps[self.index])
 
     def _lab_idle(self) -> bool:
+        reset = getattr(self.window, "lab_reset", None)
+        if reset is not None and reset.pending:
+            return False
         return not any(browser.busy for browser in self.window.browsers)
 
-    @Slot()
-    def _check_done(self) -> None:
-        step = self._step
-        if (
-            step is not None
-            and step.repeat_seconds
-            and self._lab_idle()
-            and time.monotonic() - self._last_repeat >= step.repeat_seconds
-        ):
-            self._last_repeat = time.monotonic()
-            for action in actions_of(step):
-                if not self._run(action):
-                    return
-            return
-        if time.monotonic() - self._waiting_since > MAX_WAIT_SECONDS:
-            self._abort("This step did not finish in time; is the server running?")
-            return
-        if not self._lab_idle():
-            return
-        if self._pending:  # the next part of a multi-part step, now that the last one is done
-            self._run(self._pending.pop(0))
-            return
-        if step is not None and step.done_when is not None and not step.done_when(self.run):
-            return
-        self._timer.stop()
-        if step is None:  # the start: the lab is clean and idle
-            self._show_next_label()
-            return
-        self._finish(step)
+    def _set_next(self, enabled: bool, text: str) -> None:
+        # The focus stays on the walkthrough: a clicker's next press must land here again.
+        focused = QApplication.focusWidget()
+        ours = focused is self or (focused is not None and self.isAncestorOf(focused))
+        self.next_button.setText(text)
+        self.next_button.setEnabled(enabled)
+        if ours:
+            (self.next_button if enabled else self).setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _finish(self, step) -> None:
-        number = self.index + 1
-        explanation = text_of(step.explanation, self.run)
-        self.text.setHtml(
-            f"<h3>Step {number}: {escape(step.title)}</h3><p>{escape(explanation)}</p>"
-        )
-        if step.highlight is not None:
-            step.highlight(self.run)
-        self.index += 1
-        if self.done:
-            self.text.append(f"<hr><p><b>What this shows:</b> {escape(self.current.teaches)}</p>")
-            self.next_button.setText("Done")
-            self.next_button.setEnabled(False)
-            return
+    @Slot(str)
+    def _abort(self, message: str) -> None:
+        red = css(severity_colour("error"))
+        self.text.append(f"<p style='color:{red}'>{escape(message)} Press Next to retry.</p>")
+        announce(self.text, message)
+        self._set_next(True, "Retry this step")
+
+    @Slot(str, float)
+    def _show_countdown(self, what: str, seconds: float) -> None:
+        self.countdown.setText(f"⏱ {what}: {seconds:.0f} s")
+        self.countdown.show()
+
+    @Slot(object)
+    def _on_step_done(self, step: Step | None) -> None:
+        self.countdown.hide()
+        if step is not None:
+            self._finish(step)
         self._show_next_label()
 
+    def _finish(self, step: Step) -> None:
+        number, count = self.index + 1, len(self.current.steps)
+        html = f"<h3>Step {number} of {count}: {escape(step.title)}</h3>"
+        html += f"<p>{escape(text_of(step.explanation, self.run))}</p>"
+        self.index += 1
+        if self.done:
+            # Below the step's own text, which stays in view (the box is not scrolled down).
+            html += f"<hr><p><b>What this shows:</b> {escape(self.current.teaches)}</p>"
+        self.shown.append((html, step))
+        self._view(len(self.shown) - 1)
+
+    def _view(self, index: int) -> None:
+        html, step = self.shown[index]
+        self.viewing = index
+        self.steps.setCurrentRow(index)
+        self._show(html)
+        if step.highlight is not None:
+            step.highlight(self.run)
+        self.back_button.setEnabled(index > 0)
+        self._show_next_label()
+
+    def _show(self, html: str) -> None:
+        self.text.setHtml(html)
+        self.text.verticalScrollBar().setValue(0)
+        announce(self.text, self.text.toPlainText())
+        self.text_shown.emit()
+
     def _show_next_label(self) -> None:
-        following = self.current.steps[self.index]
-        self.next_button.setText(f"Next: {following.title}")
-        self.next_button.setEnabled(True)
+        if self.current is None:
+            return
+        if 0 <= self.viewing < len(self.shown) - 1:
+            self._set_next(True, f"Forward to step {self.viewing + 2}")
+        elif self.done:
+            back_to = self._before.store if self._before else None
+            changed = back_to and self.window.lab and self.window.lab.state.store_name != back_to
+            self._set_next(True, f"Finish (back to the {back_to} store)" if changed else "Finish")
+        else:
+            self._set_next(True, f"Next: {self.current.steps[self.index].title}")

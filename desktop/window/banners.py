@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from desktop.ui.widget_names import name_widget
 
-NOTICE_STYLE = "background:#fff4c2; color:#4a3b00; padding:6px;"
-FAILURE_STYLE = "background:#b00020; color:white; padding:6px; font-weight:bold;"
+
+class BannerStyle(NamedTuple):
+    """A bar's colours (a fixed pair, readable in every theme) and weight."""
+
+    background: str
+    text: str
+    bold: bool = False
+
+
+NOTICE_STYLE = BannerStyle("#fff4c2", "#4a3b00")
+FAILURE_STYLE = BannerStyle("#b00020", "#ffffff", bold=True)
 
 
 class Banner(QWidget):
@@ -17,16 +29,31 @@ class Banner(QWidget):
     action_clicked = Signal()
 
     def __init__(
-        self, object_name: str, accessible: str, style: str, action: str | None = None
+        self, object_name: str, accessible: str, style: BannerStyle, action: str | None = None
     ) -> None:
         super().__init__()
         name_widget(self, object_name, accessible)
         self.label = name_widget(QLabel(), f"{object_name}_text", accessible)
         self.label.setWordWrap(True)
-        self.setStyleSheet(style)
+        # A palette and a partial font, not a style sheet: a style sheet's font stays at the
+        # size it had, so presenter zoom would leave the bar small and cut off.
+        palette = self.palette()
+        for role, colour in (
+            (QPalette.ColorRole.Window, style.background),
+            (QPalette.ColorRole.WindowText, style.text),
+            (QPalette.ColorRole.Button, style.background),
+            (QPalette.ColorRole.ButtonText, style.text),
+        ):
+            palette.setColor(role, QColor(colour))
+        self.setPalette(palette)
         self.setAutoFillBackground(True)
+        if style.bold:
+            bold = QFont()
+            bold.setBold(True)  # only the weight: the size still follows the application's
+            self.label.setFont(bold)
+        self.label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.label, 1)
         self.button: QPushButton | None = None
         if action:

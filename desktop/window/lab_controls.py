@@ -68,12 +68,17 @@ class LabControls(QObject):
         self.update_switch_banner()
         self.window.feed.show_lab()
 
-    def replace_lab(self, make_lab: Callable[[Lab], Lab]) -> bool:
+    def replace_lab(
+        self, make_lab: Callable[[Lab], Lab], reason: str = "the session server restarted"
+    ) -> bool:
         """Close the lab and follow the one ``make_lab(old)`` builds (a restart, a new store).
 
         If that lab cannot start, the old one's store and files come back on any free port, so
         the window always has a server; the red bar says what happened. Returns success.
+        A request still running is told ``reason``, so its narration does not guess.
         """
+        for browser in self.window.browsers:
+            browser.controller.interrupt(reason)
         failure = self.link.replace(make_lab)
         if failure is not None:
             self.server_banner.show_text(failure)
@@ -85,10 +90,17 @@ class LabControls(QObject):
         if self.replace_lab(lambda old: old.rebuilt()):
             self.window.status.show_message(f"The session server restarted on {self.lab.url}.")
 
-    def switch_store(self, store: str) -> None:
-        """Restart the server with another session store, and remember the choice."""
-        if self.lab.state.store_name != store and self.replace_lab(
-            lambda old: old.rebuilt(store=store)
+    def switch_store(self, store: str, remember: bool = True) -> None:
+        """Restart the server with another session store; remember the teacher's own choice.
+
+        A walkthrough passes ``remember=False``: its store is the scenario's, not the teacher's.
+        """
+        if self.lab.state.store_name != store and (
+            self.replace_lab(
+                lambda old: old.rebuilt(store=store),
+                f"the session server restarted with the {store} store",
+            )
+            and remember
         ):
             self.window.settings.store = store
 
@@ -112,7 +124,9 @@ class LabControls(QObject):
     @Slot(str)
     def _on_server_failed(self, message: str) -> None:
         self.server_banner.show_text(f"The session server stopped: {message}")
-        self.window.status.show_message("The session server stopped; restart it from the red bar.")
+        self.window.status.show_message(
+            "The session server stopped; restart it from the red bar.", "error"
+        )
 
     @Slot(str)
     def _on_store_failed(self, message: str) -> None:

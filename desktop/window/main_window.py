@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QTabWidget, QToolButton, QWidget
 
 from desktop.browser.controller import BrowserController
-from desktop.browser.exchange import CookieRow, Exchange
+from desktop.browser.exchange import Exchange
 from desktop.browser.lab_browser import LabBrowser
 from desktop.browser.pane import BrowserPane
+from desktop.classroom.lab_reset import LabReset
 from desktop.inspectors.feed import InspectorFeed
 from desktop.inspectors.panel import InspectorPanel
 from desktop.lab.embedded_lab import Lab
@@ -21,10 +21,12 @@ from desktop.window.lab_controls import LabControls
 from desktop.window.menus import LabMenus
 from desktop.window.settings import LabSettings
 from desktop.window.status_line import StatusLine
+from desktop.window.theme import ThemeChooser
+from desktop.window.window_layout import WindowLayout
 from server.paths import LOGIN_PATH
 
 if TYPE_CHECKING:  # loading QCloseEvent builds QEvent's long enums: a few ms of start-up
-    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtGui import QCloseEvent, QShowEvent
 
 
 class MainWindow(QMainWindow):
@@ -46,21 +48,22 @@ class MainWindow(QMainWindow):
         new_tab.clicked.connect(self.add_browser)
         self.tabs.setCornerWidget(new_tab)
         self.inspectors = InspectorPanel()
-        self.inspectors.cookie_model.value_edited.connect(self._on_cookie_edited)
         self.status = StatusLine(self.statusBar())
         self.zoom = FontZoom(self.settings.font_size, self)
         self.zoom.size_changed.connect(self._remember_font_size)
-        self.left = QSplitter(Qt.Orientation.Vertical)
-        self.left.addWidget(self.tabs)
-
+        self.theme = ThemeChooser(self.settings.theme, self)
+        self.theme.theme_changed.connect(self._remember_theme)
         self.browsers: list[LabBrowser] = []
         self.feed = InspectorFeed(self.inspectors, self)
         self.feed.store_summary_changed.connect(self.status.show_sessions)
+        self.inspectors.cookie_model.value_edited.connect(self.feed.on_cookie_edited)
         self.controls = LabControls(self)
         self.controls.link.session_event.connect(self.feed.on_session_event)
+        self.lab_reset = LabReset(self, self)
         self.menus = LabMenus(self)
         self._walkthrough_panel = None
-        self._build_central()
+        self._shown = False
+        self.layout_fit = WindowLayout(self, self.controls.banners, self.settings)
         self.controls.attach(lab)
         self.add_browser()
         # The scenarios are not needed for the first paint: build them once the loop runs.
@@ -74,23 +77,9 @@ class MainWindow(QMainWindow):
             from desktop.classroom.walkthroughs import WALKTHROUGHS
 
             self._walkthrough_panel = WalkthroughPanel(self, WALKTHROUGHS)
-            self.left.addWidget(self._walkthrough_panel)
-            self.left.setSizes([600, 260])
+            self.layout_fit.add_walkthrough(self._walkthrough_panel)
             self.menus.add_scenarios(WALKTHROUGHS, self._walkthrough_panel.start)
         return self._walkthrough_panel
-
-    def _build_central(self) -> None:
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.left)
-        splitter.addWidget(self.inspectors)
-        splitter.setSizes([520, 920])
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(4, 4, 4, 4)
-        for banner in self.controls.banners:
-            layout.addWidget(banner)
-        layout.addWidget(splitter, 1)
-        self.setCentralWidget(central)
 
     @property
     def lab(self) -> Lab | None:
@@ -122,6 +111,7 @@ class MainWindow(QMainWindow):
         browser.request_failed.connect(self._on_failure)
         browser.busy_changed.connect(self._on_busy)
         self.browsers.append(browser)
+        browser.pane.set_compact(self.layout_fit.compact)
         self.tabs.addTab(browser.pane, browser.name)
         self.tabs.setCurrentWidget(browser.pane)
         if self.isVisible():
@@ -141,9 +131,34 @@ class MainWindow(QMainWindow):
             browser.pane.deleteLater()
             browser.deleteLater()
 
+    @Slot()
+    def reset_lab(self) -> None:
+        """File → Reset the lab: end the walkthrough, cancel requests, empty store and jar."""
+        if self._walkthrough_panel is not None:
+            self._walkthrough_panel.stop()
+        self.lab_reset.start()
+
+    @Slot()
+    def focus_address(self) -> None:
+        """Ctrl+L: put the focus in the front browser's address bar, its text selected."""
+        self.browser.address_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.browser.address_edit.selectAll()
+
+    @Slot()
+    def show_shortcuts(self) -> None:
+        """Help → Keyboard shortcuts (F1)."""
+        from desktop.window.shortcuts_help import ShortcutsDialog
+
+        self.shortcuts_dialog = ShortcutsDialog(self)
+        self.shortcuts_dialog.show()
+
     @Slot(int)
     def _remember_font_size(self, points: int) -> None:
         self.settings.font_size = points
+
+    @Slot(str)
+    def _remember_theme(self, name: str) -> None:
+        self.settings.theme = name
 
     @Slot(object, object)
     def _on_exchange(self, browser: LabBrowser, exchange: Exchange) -> None:
@@ -159,29 +174,25 @@ class MainWindow(QMainWindow):
             self.feed.refresh_jar_view()
 
     @Slot(object, str)
-    def _on_cookie_edited(self, row: CookieRow, value: str) -> None:
-        max_age = None if row.expires is None else max(0, int(row.expires - time.time()))
-        self.controller.set_cookie(
-            row.name,
-            value,
-            secure=row.secure,
-            max_age=max_age,
-            http_only=row.http_only,
-            same_site=row.same_site or "Lax",
-        )
-
-    @Slot(object, str)
     def _on_failure(self, browser: LabBrowser, message: str) -> None:
-        self.status.show_message(f"{browser.name}: {message}")
+        self.status.show_message(f"{browser.name}: {message}", "error")
         self.controls.report_not_running()
 
     @Slot(object, bool)
     def _on_busy(self, browser: LabBrowser, busy: bool) -> None:
         self.status.set_busy(any(b.busy for b in self.browsers))
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first focus goes to User name: a student types there first."""
+        super().showEvent(event)
+        if not self._shown:
+            self._shown = True
+            self.browser.userid_edit.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember the geometry, stop the server and the workers, release the store."""
         self.settings.geometry = self.saveGeometry()
+        self.layout_fit.save()
         self.settings.sync()
         # Server first: closing its connections ends any request a worker still waits on.
         lab = self.controls.close()

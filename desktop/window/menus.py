@@ -1,4 +1,8 @@
-"""The window's menus: File, Browser, Server (with the weakening switches), View."""
+"""The window's menus: File, Browser, Server (with the weakening switches), View, Scenarios, Help.
+
+Every item has a mnemonic of its own within its menu (tests check), so the whole app works
+from the keyboard: Alt+S, then C for the cookie store, say.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,13 @@ from PySide6.QtWidgets import QMenu
 
 from desktop.classroom.lab_actions import LabActions
 from desktop.lab.embedded_lab import WEAKENING
+from desktop.ui.mnemonics import with_mnemonic
 from server.config import STORES
 
 SWITCH_LABELS = {
-    "no_rotation": "Vulnerable: keep the session id at login (fixation)",
-    "no_csrf": "Vulnerable: skip the CSRF check (login CSRF)",
-    "weak_key": "Vulnerable: use a weak secret key",
+    "no_rotation": "Vulnerable: keep the session id at login (&fixation)",
+    "no_csrf": "Vulnerable: skip the &CSRF check (login CSRF)",
+    "weak_key": "Vulnerable: use a &weak secret key",
 }
 
 
@@ -41,7 +46,7 @@ class LabMenus:
             self._ask_export_har,
             QKeySequence.StandardKey.Save,
         )
-        _action(file_menu, "&Reset the lab", "reset_lab_action", self.actions.reset_lab)
+        _action(file_menu, "&Reset the lab", "reset_lab_action", window.reset_lab)
         file_menu.addSeparator()
         _action(file_menu, "&Quit", "quit_action", window.close, QKeySequence.StandardKey.Quit)
 
@@ -67,6 +72,13 @@ class LabMenus:
             "other_site_action",
             lambda: self.actions.visit_other_site(),
         )
+        _action(
+            browser_menu,
+            "Go to the a&ddress bar",
+            "address_action",
+            window.focus_address,
+            QKeySequence("Ctrl+L"),
+        )
         browser_menu.addSeparator()
         _action(
             browser_menu,
@@ -80,10 +92,11 @@ class LabMenus:
         store_menu = server_menu.addMenu("Session &store")
         self.store_group = QActionGroup(window)
         self.store_actions = {}
+        taken: set[str] = set()
         for name in STORES:
             action = _action(
                 store_menu,
-                name,
+                with_mnemonic(name, taken),
                 f"store_{name}_action",
                 lambda _=False, n=name: window.controls.switch_store(n),
                 checkable=True,
@@ -92,7 +105,7 @@ class LabMenus:
             self.store_actions[name] = action
         self.short_action = _action(
             server_menu,
-            "&Short session lifetimes (20 s idle, 60 s at most)",
+            "Short session &lifetimes (20 s idle, 60 s at most)",
             "short_lifetimes_action",
             self.actions.set_short_lifetimes,
             checkable=True,
@@ -116,14 +129,26 @@ class LabMenus:
 
         view_menu = bar.addMenu("&View")
         view_menu.addActions(window.zoom.actions())
+        view_menu.addSeparator()
+        view_menu.addMenu(window.theme.menu)
         self.scenarios_menu = bar.addMenu("S&cenarios")
+        help_menu = bar.addMenu("&Help")
+        _action(
+            help_menu,
+            "&Keyboard shortcuts",
+            "shortcuts_action",
+            window.show_shortcuts,
+            QKeySequence("F1"),
+        )
 
     def add_scenarios(self, walkthroughs, start) -> None:
         """List the walkthroughs; choosing one starts it (two clicks from anywhere)."""
+        # 0 to 9 by their digit; later ones by a letter of their title ("10. &Open…").
+        taken: set[str] = set()
         for number, walk in enumerate(walkthroughs):
             _action(
                 self.scenarios_menu,
-                f"&{number}. {walk.title}",
+                with_mnemonic(f"{number}. {walk.title}", taken),
                 f"scenario_{walk.key}_action",
                 lambda _=False, key=walk.key: start(key),
             )
@@ -148,18 +173,19 @@ class LabMenus:
             self.steal_menu.addAction("(open another browser first)").setEnabled(False)
 
     def _ask_export_har(self) -> None:
-        from PySide6.QtWidgets import QFileDialog  # loaded when first asked for: start-up time
+        # Loaded when first asked for: a file dialog costs start-up time.
+        from desktop.window.har_dialog import ask_har_export
 
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, "Export timeline", "session-lab.har", "HAR files (*.har)"
-        )
-        if not path:
+        choice = ask_har_export(self.window)
+        if choice is None:
             return
+        path, hide_secrets = choice
         try:
-            self.actions.export_har(path)
+            self.actions.export_har(path, hide_secrets=hide_secrets)
         except OSError as error:
             self.window.status.show_message(
-                f"Could not save the timeline: {error.strerror or error}"
+                f"Could not save the timeline: {error.strerror or error}", "error"
             )
             return
-        self.window.status.show_message(f"Saved the timeline to {path}.")
+        hidden = " (passwords, cookie values and session ids hidden)" if hide_secrets else ""
+        self.window.status.show_message(f"Saved the timeline to {path}{hidden}.")

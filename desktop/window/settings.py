@@ -1,4 +1,5 @@
-"""What Session Lab remembers between launches (QSettings): geometry, store, font size."""
+"""What Session Lab remembers between launches (QSettings): geometry, splitters, store, font size,
+theme. Only the teacher's own choices are written: a scenario's store is not."""
 
 from __future__ import annotations
 
@@ -36,6 +37,25 @@ class LabSettings:
     @font_size.setter
     def font_size(self, points: int) -> None:
         self._settings.setValue("view/font_size", int(points))
+
+    @property
+    def theme(self) -> str:
+        """The theme chosen last time (``system`` until one is chosen)."""
+        value = self._settings.value("view/theme", "system")
+        return value if isinstance(value, str) else "system"
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        self._settings.setValue("view/theme", value)
+
+    def splitter_state(self, name: str) -> QByteArray | None:
+        """The sizes a splitter had last time, if saved."""
+        value = self._settings.value(f"splitters/{name}")
+        return value if isinstance(value, QByteArray) else None
+
+    def set_splitter_state(self, name: str, state: QByteArray) -> None:
+        """Remember a splitter's sizes."""
+        self._settings.setValue(f"splitters/{name}", state)
 
     @property
     def geometry(self) -> QByteArray | None:

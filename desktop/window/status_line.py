@@ -1,11 +1,15 @@
-"""The status bar: the server's URL, the store in use, live sessions, busy, errors in words."""
+"""The status bar: the server's URL, the store in use, live sessions, busy, messages in words.
+
+Messages have a severity: information in the palette's text colour, warnings and errors in
+their own colours and with a sign, so they differ without colour too.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
-from desktop.browser.pane import ERROR_STYLE
+from desktop.ui.colours import SEVERITY_SIGNS, set_severity
 from desktop.ui.widget_names import name_widget
 
 
@@ -14,7 +18,7 @@ class StatusLine:
 
     def __init__(self, bar: QStatusBar) -> None:
         self.message = name_widget(QLabel(), "status_message", "Status message")
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.level = "info"
         self.message.setWordWrap(True)
         self.busy = name_widget(QProgressBar(), "busy_indicator", "Busy")
         self.busy.setRange(0, 0)  # an endless "working" bar
@@ -35,9 +39,12 @@ class StatusLine:
         self.store.setText(f"Store: {state.store_name}")
         self.store.setToolTip(state.store.description if state.store else "signed cookie")
 
-    def show_message(self, text: str) -> None:
-        """Show a sentence (an error in words, or a notice); empty clears it."""
-        self.message.setText(text)
+    def show_message(self, text: str, level: str = "info") -> None:
+        """Show a sentence of ``level`` (info, warning or error); empty text clears it."""
+        self.level = level if text else "info"
+        self.message.setText(SEVERITY_SIGNS[self.level] + text if text else "")
+        self.message.setAccessibleDescription(f"{self.level}: {text}" if text else "")
+        set_severity(self.message, self.level)
 
     def show_sessions(self, text: str) -> None:
         """Show the live-session count."""

@@ -2,7 +2,8 @@
 
 from desktop.classroom.walkthroughs.attacks import CROSS_SITE, FIXATION, HIJACK, TAMPER
 from desktop.classroom.walkthroughs.basics import SEVERAL_BROWSERS, TUTORIAL
-from desktop.classroom.walkthroughs.cookies import CLEAR, EXPIRY, OWN_BROWSER
+from desktop.classroom.walkthroughs.cookies import CLEAR, EXPIRY
+from desktop.classroom.walkthroughs.own_browser import OWN_BROWSER
 from desktop.classroom.walkthroughs.stores import COOKIE_STORE, RESTART
 
 WALKTHROUGHS = (

@@ -117,8 +117,8 @@ FIXATION = Walkthrough(
             _highlight_sid(1),
         ),
         Step(
-            "Victim logs in as alice in Browser 1",
-            lambda run: run.login(1, "alice"),
+            "Victim opens the login page and logs in as alice",
+            (lambda run: run.open(1, LOGIN_PATH), lambda run: run.login(1, "alice")),
             lambda run: (
                 f"The id stayed {run.short(run.sid(1))}: the session the attacker "
                 "knows now says userid=alice."
@@ -142,8 +142,8 @@ FIXATION = Walkthrough(
         ),
         Step("Plant it in Browser 1 again", _plant, "The victim's jar holds the attacker's id."),
         Step(
-            "Victim logs in as alice",
-            lambda run: run.login(1, "alice"),
+            "Victim opens the login page and logs in as alice",
+            (lambda run: run.open(1, LOGIN_PATH), lambda run: run.login(1, "alice")),
             lambda run: (
                 f"Login replaced the planted id {run.short(run.notes['planted'])} "
                 f"with {run.short(run.sid(1))}."
@@ -188,7 +188,7 @@ TAMPER = Walkthrough(
         Step(
             "Switch to the signed-cookie store and log in",
             (
-                lambda run: run.window.controls.switch_store("cookie"),
+                lambda run: run.switch_store("cookie"),
                 lambda run: run.login(1, "alice"),
             ),
             "Now the whole session is in the cookie, signed with the server's key.",

@@ -30,8 +30,9 @@ TUTORIAL = Walkthrough(
             "Log in as alice",
             lambda run: run.login(1, "alice"),
             lambda run: (
-                "The browser fetched the form, sent it back with its CSRF token, and the server "
-                f"stored userid=alice in a session with a NEW id ({run.short(run.sid(1))}), "
+                "The browser sent the form already on screen back with its CSRF token (one "
+                "POST: the form came with the first GET), and the server stored userid=alice "
+                f"in a session with a NEW id ({run.short(run.sid(1))}), "
                 "then redirected to the secured page. The cookie jar and the highlighted store "
                 "row show the same id."
             ),

@@ -1,4 +1,4 @@
-"""Cookies over time: expiry, clearing site data, cookies that stay home, your own browser."""
+"""Cookies over time: expiry, clearing site data, cookies that stay home."""
 
 from __future__ import annotations
 
@@ -30,6 +30,14 @@ def _login_and_remember(run: WalkRun) -> None:
     run.login(1, "alice")
 
 
+def _session_countdown(run: WalkRun) -> tuple[str, float] | None:
+    model = run.window.inspectors.session_model
+    row = model.row_of(run.notes.get("sid1"))
+    if row < 0:
+        return None
+    return ("alice's session expires in", model.records()[row].expires - time.time())
+
+
 EXPIRY = Walkthrough(
     key="expiry",
     title="Expiry: idle and absolute lifetimes",
@@ -59,6 +67,7 @@ EXPIRY = Walkthrough(
             "Idle expiry: the server deleted the session when the idle time ran out; the row "
             "left the store.",
             done_when=_gone(1),
+            countdown=_session_countdown,
         ),
         secured_page_step(
             "Open the secured page",
@@ -78,6 +87,7 @@ EXPIRY = Walkthrough(
             "lifetime: idle time was never reached, age was.",
             done_when=_gone(1),
             repeat_seconds=2.0,
+            countdown=_session_countdown,
         ),
         Step(
             "Back to normal lifetimes",
@@ -88,11 +98,23 @@ EXPIRY = Walkthrough(
 )
 
 
-def _add_cookies(run: WalkRun) -> None:
-    browser = run.browser(1)
-    run.actions.add_cookie(browser, "prefs", "dark-mode", secure=True)
-    run.actions.add_cookie(browser, "promo", "spring", max_age=2)
-    run.notes["promo_until"] = time.time() + 2.5
+#: How long the promo cookie lives. Its clock starts in the step that also sends it, and the
+#: step after waits it out (with a countdown), so a teacher may talk as long as she likes.
+PROMO_SECONDS = 5
+
+
+def _add_prefs(run: WalkRun) -> None:
+    run.actions.add_cookie(run.browser(1), "prefs", "dark-mode", secure=True)
+
+
+def _add_promo(run: WalkRun) -> None:
+    run.actions.add_cookie(run.browser(1), "promo", "spring", max_age=PROMO_SECONDS)
+    run.notes["promo_until"] = time.time() + PROMO_SECONDS + 0.5
+
+
+def _promo_countdown(run: WalkRun) -> tuple[str, float] | None:
+    left = run.notes.get("promo_until", 0) - time.time()
+    return ("promo expires in", left) if left > 0 else None
 
 
 CLEAR = Walkthrough(
@@ -108,24 +130,26 @@ CLEAR = Walkthrough(
     steps=(
         Step("Log in as alice", lambda run: run.login(1, "alice"), "Logged in."),
         Step(
-            "Add a Secure cookie and a cookie that expires in 2 seconds",
-            _add_cookies,
-            "The jar holds prefs (Secure) and promo (2 seconds to live).",
+            "Add a Secure cookie",
+            _add_prefs,
+            "The jar holds prefs, marked Secure.",
             lambda run: run.window.inspectors.highlight_cookie("prefs"),
         ),
-        secured_page_step(
-            "Open the secured page",
-            1,
-            "The timeline's detail lists prefs under 'Cookies held but not sent': Secure "
-            "cookies only go over HTTPS, and the lab's server speaks plain HTTP. (Your own "
-            "browser would send it to localhost, which browsers trust as if it were HTTPS.)",
+        Step(
+            f"Add a cookie that lives {PROMO_SECONDS} seconds, and open the secured page",
+            (_add_promo, lambda run: run.secured_page(1)),
+            "promo went with the request; the timeline's detail lists prefs under 'Cookies "
+            "held but not sent': Secure cookies only go over HTTPS, and the lab's server "
+            "speaks plain HTTP. (Your own browser would send it to localhost, which browsers "
+            "trust as if it were HTTPS.)",
         ),
         Step(
             "Wait until promo expires, then open the secured page",
             lambda run: run.secured_page(1) if time.time() > run.notes["promo_until"] else None,
             "promo expired: the browser dropped it instead of sending it.",
             done_when=lambda run: "promo" not in [c.name for c in run.browser(1).jar],
-            repeat_seconds=1.0,
+            repeat_seconds=0.5,
+            countdown=_promo_countdown,
         ),
         Step(
             "Clear cookies (clear site data)",
@@ -137,31 +161,6 @@ CLEAR = Walkthrough(
             "Open the secured page",
             1,
             "Not logged in: without the id, the browser is a stranger to the server.",
-        ),
-    ),
-)
-
-
-OWN_BROWSER = Walkthrough(
-    key="own_browser",
-    title="Open the lab in your own browser",
-    teaches=(
-        "Your everyday browser does the same as the lab's: open the lab's login page in it, "
-        "press F12, and find the sessionid cookie under Application (Chrome) or Storage "
-        "(Firefox), and the Cookie and Set-Cookie headers under Network."
-    ),
-    steps=(
-        Step(
-            "Open the login page in your browser",
-            lambda run: run.notes.__setitem__("opened", run.actions.open_in_system_browser()),
-            lambda run: (
-                "Your browser opened the lab's login page. Log in there and compare its "
-                "developer tools with the lab's inspectors: a new row appears in the store "
-                "for your browser's session."
-                if run.notes.get("opened")
-                else "No default browser could be opened here; copy the server's URL from "
-                "the status bar into your browser instead."
-            ),
         ),
     ),
 )

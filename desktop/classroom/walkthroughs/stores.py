@@ -123,7 +123,7 @@ RESTART = Walkthrough(
         Step(
             "Switch to the memory store and log in",
             (
-                lambda run: run.window.controls.switch_store("memory"),
+                lambda run: run.switch_store("memory"),
                 lambda run: run.login(1, "alice"),
             ),
             "alice's session now lives in the server process's memory.",
@@ -141,7 +141,7 @@ RESTART = Walkthrough(
         Step(
             "Switch to the signed-cookie store, log in and restart",
             (
-                lambda run: run.window.controls.switch_store("cookie"),
+                lambda run: run.switch_store("cookie"),
                 lambda run: run.login(1, "alice"),
                 lambda run: run.window.controls.restart_server(),
                 lambda run: run.secured_page(1),

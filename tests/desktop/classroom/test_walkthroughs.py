@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
-from helpers import page_text
+import requests
+from helpers import LOGIN, page_text
 
 import desktop.classroom.lab_actions
+import desktop.classroom.walkthroughs.cookies
 from desktop.classroom.walkthrough import NOT_LOGGED_IN, WELCOME
 
 STEP_TIMEOUT_MS = 20_000
@@ -190,7 +194,8 @@ def test_restart(qtbot, window, panel):
     assert NOT_LOGGED_IN in page_text(window)
 
 
-def test_clear_cookies_and_withheld_cookies(qtbot, window, panel):
+def test_clear_cookies_and_withheld_cookies(qtbot, window, panel, monkeypatch):
+    monkeypatch.setattr(desktop.classroom.walkthroughs.cookies, "PROMO_SECONDS", 1)
     start(qtbot, panel, "clear_cookies")
     for _ in range(3):
         step(qtbot, panel)
@@ -199,7 +204,9 @@ def test_clear_cookies_and_withheld_cookies(qtbot, window, panel):
         ("prefs", "Secure")
     ]
     assert "prefs" not in last.cookies_sent and "promo" in last.cookies_sent
-    step(qtbot, panel)
+    panel.next_button.click()  # waits out promo, showing how long is left
+    qtbot.waitUntil(lambda: "promo expires in" in panel.countdown.text())
+    qtbot.waitUntil(lambda: panel.index == 4, timeout=STEP_TIMEOUT_MS)
     reasons = {
         w.name: w.reason.split(":")[0]
         for e in window.inspectors.traffic_model.entries()
@@ -213,7 +220,20 @@ def test_clear_cookies_and_withheld_cookies(qtbot, window, panel):
     assert NOT_LOGGED_IN in page_text(window)
 
 
-def test_open_in_your_browser(qtbot, window, panel, monkeypatch):
+def test_the_promo_cookie_does_not_depend_on_the_teachers_pace(qtbot, window, panel, monkeypatch):
+    monkeypatch.setattr(desktop.classroom.walkthroughs.cookies, "PROMO_SECONDS", 1)
+    start(qtbot, panel, "clear_cookies")
+    step(qtbot, panel)
+    step(qtbot, panel)
+    # The teacher talks for longer than promo lives before pressing Next.
+    talked_until = time.time() + 2
+    qtbot.waitUntil(lambda: time.time() > talked_until, timeout=5000)
+    step(qtbot, panel)
+    last = window.inspectors.traffic_model.entries()[-1].exchange
+    assert "promo" in last.cookies_sent  # its clock started in the step that sends it
+
+
+def test_open_in_your_browser_claims_only_what_the_server_saw(qtbot, window, panel, monkeypatch):
     opened = []
     monkeypatch.setattr(
         "desktop.classroom.lab_actions.QDesktopServices.openUrl",
@@ -222,7 +242,18 @@ def test_open_in_your_browser(qtbot, window, panel, monkeypatch):
     start(qtbot, panel, "own_browser")
     step(qtbot, panel)
     assert [u.toString() for u in opened] == [window.lab.url + "/app_sessions/login/"]
-    assert "developer tools" in panel.text.toPlainText()
+    text = panel.text.toPlainText()
+    assert "If it opened" in text and "Your browser opened" not in text
+    step(qtbot, panel)  # nobody came: the lab does not pretend
+    assert "no session from another browser" in panel.text.toPlainText()
+
+    start(qtbot, panel, "own_browser")
+    step(qtbot, panel)
+    with requests.Session() as own:  # the teacher's own browser, outside the lab
+        own.get(window.lab.url + LOGIN, timeout=10)
+    qtbot.waitUntil(lambda: len(window.lab.sessions()) == 2)
+    step(qtbot, panel)
+    assert "no lab browser holds (nobody logged in yet)" in panel.text.toPlainText()
 
 
 def test_every_scenario_is_in_the_menu_two_clicks_away(window):

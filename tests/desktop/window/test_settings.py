@@ -72,6 +72,14 @@ def test_switching_the_store_restarts_the_lab_and_is_remembered(qtbot, window, t
     window.controls.switch_store("cookie")
     qtbot.waitUntil(lambda: "Type Anything" in page_text(window))
     assert window.status.sessions.text() == "Sessions: in the browser's cookie"
+    # The form on screen came from the server before the switch: a browser sends it as it is.
+    qtbot.waitUntil(window.browser.login_button.isEnabled)
     submit_login(window, "alice", "pw")
+    qtbot.waitUntil(lambda: window.browser.form_error.isVisible())
+    refused = window.inspectors.traffic_model.entries()[-1]
+    assert (refused.exchange.method, refused.exchange.status) == ("POST", 400)
+    assert "CSRF token did not match" in refused.sentence
+    qtbot.waitUntil(lambda: window.browser.login_button.isEnabled())
+    submit_login(window, "alice", "pw")  # no form on screen now: GET one, then POST
     qtbot.waitUntil(lambda: "Welcome USER: alice !" in page_text(window))
     assert window.inspectors.session_model.rowCount() == 0

@@ -1,0 +1,65 @@
+"""File → Reset the lab: cancel what is in flight, then empty the store, jar and timeline."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from desktop.classroom.lab_actions import DEFAULT_LIFETIMES
+from desktop.classroom.lab_window import LabWindow
+from desktop.lab.embedded_lab import WEAKENING
+from server.paths import LOGIN_PATH
+
+POLL_MS = 50
+
+
+class LabReset(QObject):
+    """Brings a window's lab back to one browser, an empty store and every switch off.
+
+    Each browser starts a new generation first, so whatever a request still in flight reports
+    is dropped; the store is emptied only once those requests are over, since a login still
+    waiting on a slow server would otherwise leave its session behind. GUI thread only.
+    """
+
+    finished = Signal()
+
+    def __init__(self, window: LabWindow, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.window = window
+        self.pending = False
+        self._timer = QTimer(self, interval=POLL_MS)
+        self._timer.timeout.connect(self._finish_when_idle)
+
+    def start(self) -> None:
+        """Reset now; the store is emptied as soon as no request is in flight any more."""
+        window = self.window
+        for browser in window.browsers:
+            browser.controller.cancel()
+        for name in WEAKENING:
+            window.controls.set_switch(name, False)
+        window.controls.set_lifetimes(*DEFAULT_LIFETIMES)
+        window.close_extra_browsers()
+        window.inspectors.reset()
+        self.pending = True
+        if not self._finish_when_idle():
+            window.status.show_message("Resetting the lab once the request in flight ends…")
+            self._timer.start()
+
+    @Slot()
+    def _finish_when_idle(self) -> bool:
+        window = self.window
+        if window.lab is None or any(browser.busy for browser in window.browsers):
+            return False
+        self._timer.stop()
+        store = window.lab.state.store
+        if store is not None:
+            for record in window.lab.sessions():
+                store.delete(record.sid)
+        first = window.browsers[0]
+        first.controller.clear_cookies()
+        window.inspectors.reset()
+        window.controls.refresh_lab_view()
+        window.status.show_message("")
+        first.controller.open(LOGIN_PATH)
+        self.pending = False
+        self.finished.emit()
+        return True

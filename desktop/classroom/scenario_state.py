@@ -1,0 +1,34 @@
+"""What a scenario may change in the lab, taken before it starts and put back when it ends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desktop.classroom.lab_window import LabSteering
+from desktop.lab.embedded_lab import WEAKENING, Lab
+
+
+@dataclass(frozen=True)
+class LabSnapshot:
+    """The teacher's store, weakening switches and session lifetimes."""
+
+    store: str
+    switches: frozenset[str]
+    lifetimes: tuple[float, float]
+
+    @classmethod
+    def of(cls, lab: Lab) -> LabSnapshot:
+        """Read them from a running lab."""
+        config = lab.app.config
+        return cls(
+            lab.state.store_name,
+            frozenset(lab.switches),
+            (config["SESSION_IDLE_LIFETIME"], config["SESSION_ABSOLUTE_LIFETIME"]),
+        )
+
+    def restore(self, controls: LabSteering) -> None:
+        """Put them back; a store switch made by the scenario is not saved as a choice."""
+        controls.switch_store(self.store, remember=False)
+        for name in WEAKENING:
+            controls.set_switch(name, name in self.switches)
+        controls.set_lifetimes(*self.lifetimes)

@@ -1,0 +1,126 @@
+"""The window's layout, fitted to its screen: all stacked when there is room, compact when not.
+
+Compact (a projector at 1366×768 or 1024×768, or presenter zoom on any screen): the page keeps
+the left column; the walkthrough's explanation moves to the top of the right column, sized to its
+text, above one inspector at a time (the one the step is about). Splitter sizes are remembered.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+
+#: Compact below this many lines of text in the window's height, or columns in its width.
+COMPACT_LINES = 46
+COMPACT_COLUMNS = 150
+#: The share of the right column the explanation may take when compact.
+EXPLANATION_SHARE = 0.55
+SPLITTERS = ("main", "left", "right")
+
+
+class WindowLayout(QObject):
+    """Builds the window's central widget and re-fits it as the window or its font changes."""
+
+    def __init__(self, window, banners, settings) -> None:
+        super().__init__(window)
+        self.window = window
+        self.settings = settings
+        self.compact = False
+        self.panel = None
+        self.left = QSplitter(Qt.Orientation.Vertical)
+        self.left.setObjectName("left_splitter")
+        self.left.addWidget(window.tabs)
+        column = QWidget()
+        column_layout = QVBoxLayout(column)
+        column_layout.setContentsMargins(0, 0, 0, 0)
+        column_layout.addWidget(window.inspectors.chooser)
+        column_layout.addWidget(window.inspectors, 1)
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.setObjectName("right_splitter")
+        self.right.addWidget(column)
+        self.main = QSplitter(Qt.Orientation.Horizontal)
+        self.main.setObjectName("main_splitter")
+        self.main.addWidget(self.left)
+        self.main.addWidget(self.right)
+        self.main.setSizes([520, 920])
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        for banner in banners:
+            layout.addWidget(banner)
+        layout.addWidget(self.main, 1)
+        window.setCentralWidget(central)
+        self._refit = QTimer(self, singleShot=True, interval=0)
+        self._refit.timeout.connect(self.update)
+        window.installEventFilter(self)
+
+    def splitters(self) -> dict[str, QSplitter]:
+        """The window's splitters by the names their sizes are saved under."""
+        return dict(zip(SPLITTERS, (self.main, self.left, self.right), strict=True))
+
+    def add_walkthrough(self, panel) -> None:
+        """Place the walkthrough panel (under the page, or above the inspectors if compact)."""
+        self.panel = panel
+        panel.text_shown.connect(self.fit_explanation)
+        self.left.addWidget(panel)
+        self.left.setSizes([600, 260])
+        for name, splitter in self.splitters().items():
+            state = self.settings.splitter_state(name)
+            if state is not None and name != "right":  # the right one is sized to the text
+                splitter.restoreState(state)
+        self._place(force=True)
+
+    def save(self) -> None:
+        """Remember the splitters' sizes (the stacked layout's: compact sizes are computed)."""
+        if not self.compact:
+            for name, splitter in self.splitters().items():
+                self.settings.set_splitter_state(name, splitter.saveState())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Re-fit after the window is resized or its font changes (presenter zoom)."""
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange):
+            self._refit.start()
+        return False
+
+    def wants_compact(self) -> bool:
+        """Whether the window is too small, for its font, to stack everything."""
+        metrics = self.window.fontMetrics()
+        return (
+            self.window.height() < COMPACT_LINES * metrics.height()
+            or self.window.width() < COMPACT_COLUMNS * metrics.averageCharWidth()
+        )
+
+    @Slot()
+    def update(self) -> None:
+        """Switch between the stacked and compact layouts as the room demands."""
+        self._place()
+        self.fit_explanation()
+
+    def _place(self, force: bool = False) -> None:
+        compact = self.wants_compact()
+        if compact == self.compact and not force:
+            return
+        if not self.compact:
+            self.save()
+        self.compact = compact
+        self.window.inspectors.set_compact(compact)
+        for browser in self.window.browsers:
+            browser.pane.set_compact(compact)
+        if self.panel is not None:
+            self.panel.set_compact(compact)
+            if compact:
+                self.right.insertWidget(0, self.panel)
+                width = self.window.width()  # the inspectors need a little more than the page
+                self.main.setSizes([width * 9 // 20, width * 11 // 20])
+            else:
+                self.left.addWidget(self.panel)
+                self.left.setSizes([600, 260])
+
+    @Slot()
+    def fit_explanation(self) -> None:
+        """When compact, give the explanation the height of its text, within a share."""
+        if not self.compact or self.panel is None:
+            return
+        total = sum(self.right.sizes()) or self.right.height()
+        wanted = min(self.panel.wanted_height(), int(total * EXPLANATION_SHARE))
+        self.right.setSizes([wanted, max(0, total - wanted)])

@@ -1,0 +1,60 @@
+"""View → Theme: System, Light, Dark and High contrast; the choice is remembered."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QAction, QPalette
+from PySide6.QtWidgets import QApplication
+
+from desktop.ui.colours import highlight_background
+
+Role = QPalette.ColorRole
+
+
+@pytest.fixture
+def themed(window):
+    yield window
+    window.theme.apply("system")
+
+
+def contrast(first, second) -> float:
+    def luminance(colour) -> float:
+        def channel(value: float) -> float:
+            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (channel(c) for c in colour.getRgbF()[:3])
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_view_menu_offers_four_themes(themed):
+    names = [a.objectName() for a in themed.theme.menu.actions()]
+    assert names == [
+        "theme_system_action",
+        "theme_light_action",
+        "theme_dark_action",
+        "theme_high_contrast_action",
+    ]
+
+
+@pytest.mark.parametrize("name", ["light", "dark", "high_contrast"])
+def test_each_theme_is_readable(themed, name):
+    themed.findChild(QAction, f"theme_{name}_action").trigger()
+    palette = QApplication.palette()
+    base, text = palette.color(Role.Base), palette.color(Role.Text)
+    assert contrast(text, base) >= 7
+    assert contrast(palette.color(Role.Link), base) >= 4.5  # no dark blue links on black
+    assert contrast(text, highlight_background()) >= 4.5  # the Cookie / Set-Cookie lines
+    assert themed.settings.theme == name
+
+
+def test_the_theme_follows_into_the_next_launch(qtbot, themed, lab, settings):
+    from desktop.window.main_window import MainWindow
+
+    themed.theme.apply("dark")
+    again = MainWindow(lab, settings)
+    qtbot.addWidget(again)
+    assert again.theme.name == "dark" and again.theme.actions["dark"].isChecked()
+    again.controls.close()
