@@ -41,7 +41,9 @@ class ServerLimits:
     #: Worker threads running the app: the most requests in the app at once.
     threads: int = 8
     #: Open connections at most; past it the server stops accepting until some close.
-    connection_limit: int = 500
+    connection_limit: int = 1000
+    #: Open connections from one client address at most: one student cannot hold them all.
+    per_client: int = 250
     #: Seconds a connection may sit without sending anything before it is closed.
     read_timeout: float = 20.0
     #: Largest request body, bytes (the app's own limit is smaller: it answers 413 first).
@@ -81,6 +83,24 @@ class _WatchedServer(TcpWSGIServer):
             raise ServerSocketLost("the server's listening socket was closed")
         return super().readable()
 
+    per_client = 250
+
+    def handle_accept(self) -> None:
+        # Waitress's own, plus a cap per client address: past it the connection is closed
+        # at once, so stalled sockets from one client cannot use up the connection limit.
+        try:
+            accepted = self.accept()
+        except OSError:  # the client left before it was accepted
+            return
+        if accepted is None:
+            return
+        connection, address = accepted
+        held = sum(1 for ch in self.active_channels.values() if ch.addr[0] == address[0])
+        if held >= self.per_client:
+            connection.close()
+            return
+        self.channel_class(self, connection, self.fix_addr(address), self.adj, map=self._map)
+
     def handle_error(self) -> None:
         # Waitress would log and close the listener (and its wake-up pipe) and serve on, deaf.
         # Any error on the listening socket ends serving instead, and is reported.
@@ -109,6 +129,29 @@ def _close_when_idle(server: _WatchedServer, dispatcher: ThreadedTaskDispatcher)
     dispatcher.shutdown(cancel_pending=True, timeout=LATE_WORKER_WAIT)
     if not dispatcher.threads:
         server.trigger.close()
+
+
+def _descriptors_for(connections: int) -> int:
+    """Raise the process's open-file limit towards what ``connections`` need; return what fits.
+
+    Desktops often start programs with a soft limit of 1,024 descriptors: far below the hard
+    limit, and below a classroom's worth of connections plus the app's own files.
+    """
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit on sockets
+        return connections
+    spare = 128  # the database, the log, Qt's and Python's own files
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + spare
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        new_soft = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (new_soft, hard))
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if soft == resource.RLIM_INFINITY:
+        return connections
+    return max(16, min(connections, soft - spare))
 
 
 class _NamedDispatcher(ThreadedTaskDispatcher):
@@ -181,7 +224,7 @@ class EmbeddedServer:
             dispatcher.set_thread_count(limits.threads)
             adjustments = Adjustments(
                 threads=limits.threads,
-                connection_limit=limits.connection_limit,
+                connection_limit=_descriptors_for(limits.connection_limit),
                 channel_timeout=limits.read_timeout,
                 # Idle connections are looked for this often: a stalled client is closed
                 # between read_timeout and read_timeout plus this.
@@ -204,6 +247,7 @@ class EmbeddedServer:
                 dispatcher.shutdown(timeout=1)
                 listener.close()
                 raise
+            server.per_client = limits.per_client
             self._server, self._dispatcher = server, dispatcher
             self._thread = threading.Thread(
                 target=self._serve, args=(server,), name="session-server", daemon=True

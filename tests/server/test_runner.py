@@ -11,7 +11,7 @@ import requests
 from helpers import SECURED, browser_login
 
 from server import close_app, create_app
-from server.runner import EmbeddedServer, ServerStartError
+from server.runner import EmbeddedServer, ServerLimits, ServerStartError
 
 
 def server_threads() -> list[str]:
@@ -168,3 +168,24 @@ def test_sessions_survive_a_restart_of_the_real_server(app, app_config, make_ser
     finally:
         fresh.stop()
         close_app(fresh_app)
+
+
+def test_one_client_address_cannot_hold_every_connection(app, make_server):
+    server = make_server(app, limits=ServerLimits(per_client=5))
+    server.start()
+    held = []
+    for _ in range(5):
+        held.append(socket.create_connection(("127.0.0.1", server.port), timeout=10))
+        held[-1].sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and then nothing
+    over = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    try:  # closed at once, unanswered: that address holds its five already
+        assert over.recv(100) == b""
+    except ConnectionResetError:
+        pass
+    other = socket.create_connection(
+        ("127.0.0.1", server.port), timeout=10, source_address=("127.0.0.2", 0)
+    )
+    other.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    assert other.recv(100).startswith(b"HTTP/1.1 200")  # another device is served
+    for connection in (*held, over, other):
+        connection.close()
