@@ -1,7 +1,8 @@
 """Take the docs' screenshots from the real app, offscreen: ``python docs/take_screenshots.py``.
 
-One of the window after login (for the README), one at the end of every walkthrough, one in
-presenter mode and one after a HAR export; then writes ``docs/scenarios.md`` around them.
+One of the window after login (for the README), one at the end of every walkthrough, three on
+a 1366×768 projector with presenter zoom (system, dark and high-contrast themes) and one after
+a HAR export; then writes ``docs/scenarios.md`` around them.
 """
 
 from __future__ import annotations
@@ -85,15 +86,35 @@ def walkthrough(app: QApplication, folder: Path, number: int, key: str) -> str:
     return name
 
 
-def presenter_mode(app: QApplication, folder: Path) -> None:
-    """The window two steps larger, as on a projector."""
+def projector(app: QApplication, folder: Path, theme: str) -> str:
+    """A projector at 1366×768 with presenter zoom (Ctrl+plus three times), mid-scenario."""
     window = open_window(app, folder)
-    window.zoom.larger.trigger()
-    window.zoom.larger.trigger()
-    app.processEvents()
-    window.grab().save(str(SHOTS / "presenter-mode.png"))
+    window.resize(1366, 768)
+    for _ in range(3):
+        window.zoom.larger.trigger()
+    window.theme.apply(theme)
+    panel = window.walkthrough_panel
+    panel.start("hijack")
+    wait_for(app, panel.next_button.isEnabled)
+    for number in range(1, 5):  # the thief is welcomed as alice
+        panel.forward()
+        wait_for(app, lambda n=number: panel.index == n and panel.next_button.isEnabled())
+    settle(app)
+    name = f"projector-{theme.replace('_', '-')}.png"
+    window.grab().save(str(SHOTS / name))
+    panel.stop()
     window.zoom.reset.trigger()
+    window.theme.apply("system")
     window.close()
+    return name
+
+
+def settle(app: QApplication) -> None:
+    """Let deferred layout work (re-fits after a resize or a zoom) happen."""
+    deadline = time.monotonic() + 0.3
+    while time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
 
 
 def har_export(app: QApplication, folder: Path) -> None:
@@ -123,7 +144,8 @@ def main() -> int:
             image = walkthrough(app, scratch / walk.key, number, walk.key)
             sections.append((walk.title, walk.teaches, image))
             print(f"{image}: done", flush=True)
-        presenter_mode(app, scratch / "presenter")
+        for theme in ("system", "dark", "high_contrast"):
+            print(f"{projector(app, scratch / ('projector-' + theme), theme)}: done", flush=True)
         har_export(app, scratch / "har")
     write_index(sections)
     return 0
@@ -144,19 +166,30 @@ def write_index(sections) -> None:
     for number, (title, teaches, image) in enumerate(sections):
         lines += [f"## {number}. {title}", "", teaches, "", f"![{title}](scenarios/{image})", ""]
     lines += [
-        "## Presenter mode",
+        "## On a projector",
         "",
         "**View → Larger text** (Ctrl+plus), **Smaller text** (Ctrl+minus) and **Normal text",
-        "size** (Ctrl+0) size every font for a projector; the size is remembered.",
+        "size** (Ctrl+0) size every font for a projector; the size is remembered. When the",
+        "window is small for its text (1366×768 or 1024×768 with presenter zoom), the page keeps",
+        "the left column and the explanation moves above the inspectors, which show one at a",
+        "time: the one the step is about. A clicker works: Page Down, Right or Space is Next,",
+        "Page Up or Left is Back (**Help → Keyboard shortcuts**, F1). **View → Theme** offers",
+        "System, Light, Dark and High contrast.",
         "",
-        "![Presenter mode](scenarios/presenter-mode.png)",
+        "![1366×768, presenter zoom](scenarios/projector-system.png)",
+        "",
+        "![The same in the Dark theme](scenarios/projector-dark.png)",
+        "",
+        "![The same in the High contrast theme](scenarios/projector-high-contrast.png)",
         "",
         "## Export the timeline, reset the lab",
         "",
         "**File → Export timeline as HAR** writes a HAR 1.2 file that Chrome's and Firefox's",
         "developer tools import (Network panel, drop the file in); each entry's comment is the",
-        "lab's explanation. **File → Reset the lab** returns to one browser, no sessions and",
-        "every switch off.",
+        "lab's explanation. **Hide secrets**, on by default, replaces passwords, cookie values,",
+        "CSRF tokens and session ids with labels before the file is shared. **File → Reset the",
+        "lab** stops the walkthrough, cancels requests in flight and returns to one browser, no",
+        "sessions and every switch off.",
         "",
         "![After a HAR export](scenarios/har-export.png)",
         "",

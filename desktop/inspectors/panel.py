@@ -41,6 +41,10 @@ def fit_columns(view: QTableView) -> None:
     for column in range(model.columnCount() - 1):
         view.resizeColumnToContents(column)
     cap = getattr(view, "column_cap", None)
+    last = model.columnCount() - 1
+    wanted = sum(view.columnWidth(c) for c in range(last) if not view.isColumnHidden(c))
+    if wanted + view.sizeHintForColumn(last) <= view.viewport().width():
+        return  # room for everything: ids stay whole
     if cap is not None:  # a long id must not push the data it names out of sight
         column, chars = cap
         header = view.horizontalHeader()
@@ -97,9 +101,9 @@ class InspectorPanel(QSplitter):
         )
         # Ids keep both ends (they tell sessions apart); the data keeps its start (userid).
         self._middle = MiddleElideDelegate(self)
-        for view, column in ((self.cookie_table, 1), (self.session_table, 0)):
+        for view, column, chars in ((self.cookie_table, 1, 24), (self.session_table, 0, 10)):
             view.setItemDelegateForColumn(column, self._middle)
-            view.column_cap = (column, 10)
+            view.column_cap = (column, chars)
         self.traffic_table = _table(
             self.traffic_model, "traffic_table", "HTTP timeline", "One row per HTTP exchange"
         )
@@ -194,6 +198,8 @@ class InspectorPanel(QSplitter):
     @Slot()
     def _fit_holders(self, top_left=None, bottom_right=None, roles=None) -> None:
         # "Held by" changes as browsers come and go; the countdown column ticks every second.
+        if not roles:  # a whole row changed (now bold: this browser's session): fit again
+            fit_columns(self.session_table)
         if top_left is None or top_left.column() <= 1 <= bottom_right.column():
             self.session_table.resizeColumnToContents(1)
             self._show_holders_if_useful()

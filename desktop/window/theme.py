@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QActionGroup, QColor, QPalette
-from PySide6.QtWidgets import QApplication, QMenu, QWidget
+from PySide6.QtGui import QAction, QActionGroup, QColor, QPalette, QPen
+from PySide6.QtWidgets import QApplication, QMenu, QProxyStyle, QStyle, QWidget
 
 from desktop.ui.colours import is_dark
 
@@ -56,6 +56,19 @@ def _palette(name: str) -> QPalette:
     return palette
 
 
+class OutlinedStyle(QProxyStyle):
+    """A style that outlines text fields in the text colour (high contrast: frames on black)."""
+
+    def drawPrimitive(self, element, option, painter, widget=None) -> None:
+        """Draw as the base style does, then a frame around text fields."""
+        super().drawPrimitive(element, option, painter, widget)
+        if element == QStyle.PrimitiveElement.PE_PanelLineEdit:
+            painter.save()
+            painter.setPen(QPen(option.palette.color(Role.WindowText), 1))
+            painter.drawRect(option.rect.adjusted(0, 0, -1, -1))
+            painter.restore()
+
+
 class ThemeChooser(QObject):
     """Owns the View → Theme actions and applies the chosen theme to the whole application."""
 
@@ -63,6 +76,8 @@ class ThemeChooser(QObject):
 
     #: The system's style name and palette, read before any theme of ours replaced them.
     _system: tuple[str, QPalette] | None = None
+    #: Whether the application's style is the high-contrast :class:`OutlinedStyle`.
+    _outlined = False
 
     def __init__(self, name: str = "system", parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -95,8 +110,11 @@ class ThemeChooser(QObject):
                 palette.setColor(Role.LinkVisited, QColor("#c58af9"))
         else:
             style, palette = "fusion", _palette(name)
-        if app.style().name().lower() != style.lower():
-            app.setStyle(style)
+        outlined = name == "high_contrast"
+        if app.style().name().lower() != style.lower() or outlined != ThemeChooser._outlined:
+            # Fusion draws a field's frame a shade darker than the window: none on black.
+            app.setStyle(OutlinedStyle(style) if outlined else style)
+            ThemeChooser._outlined = outlined
         app.setPalette(palette)
         self.actions[name].setChecked(True)
         changed = name != self.name

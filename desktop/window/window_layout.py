@@ -15,6 +15,8 @@ COMPACT_LINES = 46
 COMPACT_COLUMNS = 150
 #: The share of the right column the explanation may take when compact.
 EXPLANATION_SHARE = 0.55
+#: The share of the left column it may grow to when everything is stacked.
+STACKED_SHARE = 0.45
 SPLITTERS = ("main", "left", "right")
 
 
@@ -118,9 +120,21 @@ class WindowLayout(QObject):
 
     @Slot()
     def fit_explanation(self) -> None:
-        """When compact, give the explanation the height of its text, within a share."""
-        if not self.compact or self.panel is None:
+        """Give the explanation the height of its text, within a share of its column.
+
+        Compact, the box is sized to each text; stacked, it only grows when a text does not
+        fit (so the sizes a teacher dragged to stay as they are otherwise).
+        """
+        if self.panel is None:
             return
-        total = sum(self.right.sizes()) or self.right.height()
-        wanted = min(self.panel.wanted_height(), int(total * EXPLANATION_SHARE))
-        self.right.setSizes([wanted, max(0, total - wanted)])
+        splitter = self.right if self.compact else self.left
+        sizes = splitter.sizes()
+        index = splitter.indexOf(self.panel)
+        total = sum(sizes) or splitter.height()
+        share = EXPLANATION_SHARE if self.compact else STACKED_SHARE
+        wanted = min(self.panel.wanted_height(), int(total * share))
+        if index < 0 or (not self.compact and wanted <= sizes[index]):
+            return
+        sizes = [max(0, total - wanted)] * len(sizes)
+        sizes[index] = wanted
+        splitter.setSizes(sizes)

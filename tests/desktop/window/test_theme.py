@@ -58,3 +58,17 @@ def test_the_theme_follows_into_the_next_launch(qtbot, themed, lab, settings):
     qtbot.addWidget(again)
     assert again.theme.name == "dark" and again.theme.actions["dark"].isChecked()
     again.controls.close()
+
+
+def test_high_contrast_outlines_text_fields(qtbot, themed):
+    from desktop.window.theme import OutlinedStyle
+
+    themed.theme.apply("high_contrast")
+    assert isinstance(QApplication.style(), OutlinedStyle)
+    field = themed.browser.userid_edit
+    image = field.grab().toImage()
+    edge = [image.pixelColor(x, image.height() // 2) for x in range(4)]  # the left edge
+    window_colour = QApplication.palette().color(Role.Window)
+    assert max(contrast(pixel, window_colour) for pixel in edge) >= 7
+    themed.theme.apply("dark")
+    assert not isinstance(QApplication.style(), OutlinedStyle)

@@ -134,3 +134,17 @@ def test_the_splitters_are_remembered(qtbot, lab, tmp_path):
     first.layout_fit.main.setSizes([300, 1100])
     first.layout_fit.main.restoreState(saved)
     assert first.layout_fit.main.sizes() == sizes
+
+
+def test_the_last_steps_text_and_what_it_shows_fit_on_a_large_screen(qtbot, window):
+    window.resize(1440, 900)
+    panel = window.walkthrough_panel
+    panel.start("tutorial")
+    qtbot.waitUntil(panel.next_button.isEnabled, timeout=STEP_TIMEOUT_MS)
+    while not panel.done:
+        before = panel.index
+        panel.forward()
+        qtbot.waitUntil(lambda b=before: panel.index == b + 1, timeout=STEP_TIMEOUT_MS)
+    settle(qtbot)
+    assert "What this shows" in panel.text.toPlainText()
+    assert explanation_fits(panel)
