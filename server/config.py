@@ -26,6 +26,9 @@ DEFAULTS = {
     # Give the session a new id at login (the fixation defence). The desktop lab can turn it off
     # to demonstrate the attack; the standalone server offers no way to.
     "SESSION_ROTATE_ON_LOGIN": True,
+    # The tutorial logs out on a GET link. True: a GET shows a form, and only its POST (with
+    # the CSRF token) logs out, which stops logout CSRF; the desktop lab's fix switch.
+    "LOGOUT_REQUIRES_POST": False,
     # Seconds every response waits: a simulated slow network (server.latency).
     "RESPONSE_DELAY": 0.0,
     # Django's cookie name, so the tutorial's screenshots and ours agree.

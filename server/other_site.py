@@ -28,13 +28,38 @@ with the attacker's user name and no CSRF token.</p>
 """
 
 
-def create_other_site(target_login_url: str) -> Flask:
-    """Build the other site, whose one page posts to ``target_login_url``."""
+TICKET_PAGE = """<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Free tickets! – another site</title></head>
+<body>
+<h1>Win a free ticket!</h1>
+<p>This page lives on another site. Its button opens the lab's logout link: a top-level GET,
+which a browser sends with the lab's SameSite=Lax cookie.</p>
+<form method="get" action="{{ target }}">
+  <button type="submit">Win my ticket</button>
+</form>
+</body>
+</html>
+"""
+
+#: The other site's pages: the login-CSRF bait, and the logout-CSRF bait.
+LOGIN_BAIT = "/"
+LOGOUT_BAIT = "/free-ticket/"
+
+
+def create_other_site(target_login_url: str, target_logout_url: str | None = None) -> Flask:
+    """Build the other site: one page posts to ``target_login_url``, one GETs the logout."""
     app = Flask(__name__)
 
-    @app.get("/")
+    @app.get(LOGIN_BAIT)
     def free_cookies():
-        """The bait page."""
+        """The login-CSRF bait page."""
         return render_template_string(PAGE, target=target_login_url, attacker=ATTACKER)
+
+    @app.get(LOGOUT_BAIT)
+    def free_ticket():
+        """The logout-CSRF bait page."""
+        target = target_logout_url or target_login_url.replace("/login/", "/logout/")
+        return render_template_string(TICKET_PAGE, target=target)
 
     return app

@@ -46,15 +46,30 @@ def login():
 @bp.get("/secured_page/")
 def secured_page():
     """Welcome the logged-in user, or say that nobody is logged in."""
-    response = make_response(render_template("secured_page.html", l_user=session.get(SESSION_KEY)))
+    response = make_response(
+        render_template(
+            "secured_page.html",
+            l_user=session.get(SESSION_KEY),
+            post_logout=current_app.config["LOGOUT_REQUIRES_POST"],
+        )
+    )
     # A page that depends on who is logged in must not be served from a cache after logout.
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-@bp.get("/logout/")
+@bp.route("/logout/", methods=["GET", "POST"])
 def logout():
-    """Destroy the session; say who was logged out, or that nobody was."""
+    """Destroy the session; say who was logged out, or that nobody was.
+
+    The tutorial logs out on a GET, so any page on any site can log a visitor out (logout
+    CSRF). With ``LOGOUT_REQUIRES_POST`` a GET only shows a form; its POST carries the CSRF
+    token, which CSRFProtect checks before this view runs.
+    """
+    if request.method == "GET" and current_app.config["LOGOUT_REQUIRES_POST"]:
+        response = make_response(render_template("logout_confirm.html"))
+        response.headers["Cache-Control"] = "no-store"
+        return response
     l_user = session.get(SESSION_KEY)
     end_session(session)
     response = make_response(render_template("logout.html", l_user=l_user))

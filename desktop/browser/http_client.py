@@ -185,7 +185,16 @@ class BrowserClient:
         return self.open(SECURED_PATH, on_exchange)
 
     def logout(self, on_exchange: ExchangeCallback | None = None) -> PageResult:
-        """GET the logout page."""
+        """Click the page's logout control: its logout form if it has one, else the GET link.
+
+        The tutorial's secured page links to the logout page; a server that logs out only on
+        a POST shows a small form instead, and a click on its button submits it.
+        """
+        page = self.page
+        if page is not None and page.info.form_method == "POST":
+            action = urljoin(page.url, page.info.form_action or "")
+            if urlsplit(action).path == LOGOUT_PATH:
+                return self.submit_form(page, on_exchange)
         return self.open(LOGOUT_PATH, on_exchange)
 
     def _navigate(

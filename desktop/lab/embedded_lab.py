@@ -8,8 +8,8 @@ from pathlib import Path
 
 from server import close_app, create_app, lab_state, purge_expired, snapshot
 from server.latency import interrupt_delays, resume_delays
-from server.other_site import create_other_site
-from server.paths import LOGIN_PATH
+from server.other_site import LOGIN_BAIT, create_other_site
+from server.paths import LOGIN_PATH, LOGOUT_PATH
 from server.records import SessionRecord
 from server.runner import EmbeddedServer, ServerStartError
 from server.secret_key import replace_secret_key
@@ -33,6 +33,13 @@ WEAKENING = {
 }
 
 
+#: The switches that strengthen the server beyond the tutorial (a challenge's "fix"), and how
+#: the window names them while they are on.
+FIXES = {
+    "post_logout": "logout needs a POST with its CSRF token (no link elsewhere can log out)",
+}
+
+
 class Lab:
     """Builds the session server and runs it on a loopback port (plain Python, no Qt).
 
@@ -49,6 +56,7 @@ class Lab:
         extra_config: dict | None = None,
         on_server_error: Callable[[BaseException], None] | None = None,
         switches: frozenset[str] = frozenset(),
+        fixes: frozenset[str] = frozenset(),
     ) -> None:
         self.config = {
             "SESSION_STORE": store,
@@ -64,6 +72,9 @@ class Lab:
         self.switches: set[str] = set()
         for name in switches:
             self.set_switch(name, True)
+        self.fixes: set[str] = set()
+        for name in fixes:
+            self.set_fix(name, True)
 
     @property
     def state(self):
@@ -132,6 +143,7 @@ class Lab:
             port=(self.server.port or 0) if port is None else port,
             extra_config=config,
             switches=frozenset(self.switches),
+            fixes=frozenset(self.fixes),
         )
 
     def sessions(self) -> list[SessionRecord]:
@@ -169,6 +181,14 @@ class Lab:
             self.app.secret_key = WEAK_KEY if on else self._generated_key
         (self.switches.add if on else self.switches.discard)(name)
 
+    def set_fix(self, name: str, on: bool) -> None:
+        """Turn one of :data:`FIXES` on or off."""
+        if name not in FIXES:
+            raise ValueError(f"unknown fix {name!r}")
+        if name == "post_logout":
+            self.app.config["LOGOUT_REQUIRES_POST"] = on
+        (self.fixes.add if on else self.fixes.discard)(name)
+
     def weakened(self) -> list[str]:
         """Say, in words, which weakening switches are on."""
         return [WEAKENING[name] for name in WEAKENING if name in self.switches]
@@ -179,14 +199,14 @@ class Lab:
         if "weak_key" not in self.switches:
             self.app.secret_key = self._generated_key
 
-    def other_site_url(self) -> str:
-        """Start (once) and return the URL of the page on another site (login CSRF)."""
+    def other_site_url(self, page: str = LOGIN_BAIT) -> str:
+        """Start (once) and return the URL of a page on another site (login or logout CSRF)."""
         if self.other_site is None:
-            site = EmbeddedServer(create_other_site(self.url + LOGIN_PATH))
+            site = EmbeddedServer(create_other_site(self.url + LOGIN_PATH, self.url + LOGOUT_PATH))
             site.start()
             self.other_site = site
         # localhost and 127.0.0.1 are two different sites to a browser.
-        return f"http://localhost:{self.other_site.port}/"
+        return f"http://localhost:{self.other_site.port}{page}"
 
     def close(self) -> None:
         """Stop serving and release the store."""

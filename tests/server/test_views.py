@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import LOGIN, LOGOUT, SECURED
+from helpers import LOGIN, LOGOUT, SECURED, csrf_token
 
 from server import snapshot
 
@@ -123,3 +123,26 @@ def test_paths_without_trailing_slash_redirect_permanently(visitor, path, method
     response = visitor.client.request(method, path.rstrip("/"))
     assert response.status_code == 308  # keeps the method, so a POSTed form survives it
     assert response.location.endswith(path)
+
+
+@pytest.mark.parametrize("app_config", [{"LOGOUT_REQUIRES_POST": True}], indirect=True)
+def test_with_post_logout_a_get_only_asks_and_the_post_logs_out(visitor, app):
+    visitor.login("alice")
+    secured = visitor.secured_page().text
+    assert '<form method="post" action="/app_sessions/logout/">' in secured
+    assert 'href="/app_sessions/logout/"' not in secured  # the seed's link became a button
+    asked = visitor.logout()
+    assert asked.status_code == 200 and "Log out?" in asked.text
+    assert "Welcome USER: alice !" in visitor.secured_page().text  # a GET logged nobody out
+    no_token = visitor.client.post(LOGOUT, data={})
+    assert no_token.status_code == 400  # another site cannot forge the POST either
+    token = csrf_token(asked.text)
+    done = visitor.client.post(LOGOUT, data={"csrf_token": token})
+    assert "Successfully alice Logged out !" in done.text
+    assert snapshot(app) == []
+
+
+def test_without_the_switch_the_seeds_get_link_logs_out(visitor):
+    visitor.login("alice")
+    assert 'To logout <a href="/app_sessions/logout/">click here</a>' in visitor.secured_page().text
+    assert "Successfully alice Logged out !" in visitor.logout().text
