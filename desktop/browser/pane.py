@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QUrl, Signal, Slot
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -107,6 +107,11 @@ class BrowserPane(QWidget):
         layout.addWidget(form_box)
         layout.addLayout(buttons)
         layout.addWidget(page_box, 1)
+
+    def focus_address(self) -> None:
+        """Put the focus in the address bar, its text selected (Ctrl+L, as browsers do)."""
+        self.address_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.address_edit.selectAll()
 
     def set_busy(self, busy: bool) -> None:
         """While a request runs, the buttons that start one are off: clicks do not queue up."""

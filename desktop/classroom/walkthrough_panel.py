@@ -6,37 +6,18 @@ from collections.abc import Sequence
 from html import escape
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QApplication,
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QPushButton,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication
 
 from desktop.classroom.lab_window import LabWindow
 from desktop.classroom.scenario_state import LabSnapshot
 from desktop.classroom.step_runner import StepRunner
 from desktop.classroom.walkthrough import Step, WalkRun, Walkthrough, text_of
+from desktop.classroom.walkthrough_view import INTRO, WalkthroughView
 from desktop.ui.accessibility import announce
 from desktop.ui.colours import css, severity_colour
-from desktop.ui.widget_names import name_widget
-
-#: A clicker's forward keys and the keyboard's; then its back keys.
-NEXT_KEYS = ("PgDown", "Right", "Space", "Return", "Enter")
-BACK_KEYS = ("PgUp", "Left")
-INTRO = (
-    "<p><i>Pick a scenario and press Start: each Next (or Page Down) performs one step and "
-    "says what changed in the cookie jar, the session store and the timeline.</i></p>"
-)
 
 
-class WalkthroughPanel(QWidget):
+class WalkthroughPanel(WalkthroughView):
     """Runs one :class:`Walkthrough` at a time against a window, a step per Next.
 
     Back shows an earlier step's explanation and selection again (it does not undo HTTP);
@@ -48,11 +29,8 @@ class WalkthroughPanel(QWidget):
     text_shown = Signal()
 
     def __init__(self, window: LabWindow, walkthroughs: Sequence[Walkthrough]) -> None:
-        super().__init__()
-        name_widget(self, "walkthrough_panel", "Guided walkthrough")
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # holds the focus while Next is off
+        super().__init__(walkthroughs)
         self.window = window
-        self.compact = False
         self.walkthroughs = {w.key: w for w in walkthroughs}
         self.current: Walkthrough | None = None
         self.run: WalkRun | None = None
@@ -64,66 +42,6 @@ class WalkthroughPanel(QWidget):
         self.runner.done.connect(self._on_step_done)
         self.runner.failed.connect(self._abort)
         self.runner.waiting.connect(self._show_countdown)
-        self._build(walkthroughs)
-        for keys, slot in ((NEXT_KEYS, self.forward), (BACK_KEYS, self.back)):
-            for key in keys:
-                shortcut = QShortcut(QKeySequence(key), self)
-                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                shortcut.activated.connect(slot)
-
-    def _build(self, walkthroughs: Sequence[Walkthrough]) -> None:
-        self.choice = name_widget(QComboBox(), "walkthrough_choice", "Scenario")
-        for number, walk in enumerate(walkthroughs):
-            self.choice.addItem(f"{number}. {walk.title}", walk.key)
-        self.start_button = name_widget(QPushButton("Start"), "walkthrough_start", "Start")
-        self.start_button.clicked.connect(lambda: self.start(self.choice.currentData()))
-        self.stop_button = name_widget(QPushButton("Stop"), "walkthrough_stop", "Stop")
-        self.stop_button.setAccessibleDescription("End the scenario and put the lab back")
-        self.stop_button.clicked.connect(self.stop)
-        self.stop_button.hide()
-        self.steps = name_widget(QListWidget(), "walkthrough_steps", "Walkthrough steps")
-        self.steps.setMaximumHeight(self.fontMetrics().height() * 5)
-        self.steps.hide()  # until a walkthrough starts: the page needs the room
-        self.text = name_widget(QTextBrowser(), "walkthrough_text", "What just happened")
-        self.text.setAccessibleDescription("The explanation of the step just performed")
-        self.countdown = name_widget(QLabel(), "walkthrough_countdown", "Waiting")
-        self.countdown.hide()
-        self.back_button = name_widget(QPushButton("Back"), "walkthrough_back", "Previous step")
-        self.back_button.setAccessibleDescription("Show the previous step's explanation again")
-        self.back_button.setEnabled(False)
-        self.back_button.clicked.connect(self.back)
-        self.next_button = name_widget(QPushButton("Next"), "walkthrough_next", "Next step")
-        self.next_button.setAccessibleDescription("Perform the next step (Page Down, Right)")
-        self.next_button.setEnabled(False)
-        self.next_button.clicked.connect(self.forward)
-
-        top = QHBoxLayout()
-        top.addWidget(self.choice, 1)
-        top.addWidget(self.start_button)
-        top.addWidget(self.stop_button)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.back_button)
-        bottom.addWidget(self.next_button, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.steps)
-        layout.addWidget(self.text, 1)
-        layout.addWidget(self.countdown)
-        layout.addLayout(bottom)
-        self.text.setHtml(INTRO)
-
-    def set_compact(self, compact: bool) -> None:
-        """On a small screen, leave the step list out: the explanation names the step."""
-        self.compact = compact
-        self.steps.setVisible(self.current is not None and not compact)
-
-    def wanted_height(self) -> int:
-        """The height that shows the whole explanation with the controls around it."""
-        document = self.text.document()
-        document.setTextWidth(self.text.viewport().width())
-        text = int(document.size().height()) + 2 * self.text.frameWidth() + 4
-        return self.sizeHint().height() - self.text.sizeHint().height() + text
 
     @property
     def done(self) -> bool:
@@ -146,11 +64,8 @@ class WalkthroughPanel(QWidget):
         self.run = WalkRun(self.window)
         self.run.switch_store(walk.store)
         self.run.actions.reset_lab()
-        self.steps.clear()
-        self.steps.setVisible(not self.compact)
+        self.show_steps([step.title for step in walk.steps])
         self.stop_button.show()
-        for number, step in enumerate(walk.steps, start=1):
-            self.steps.addItem(f"{number}. {step.title}")
         self._show(f"<h3>{escape(walk.title)}</h3><p>{escape(walk.teaches)}</p>")
         self._set_next(False, "Starting…")
         self.runner.perform(self.run, None)
@@ -163,7 +78,7 @@ class WalkthroughPanel(QWidget):
         if self.current is None:
             return
         self.current = None
-        self.steps.hide()
+        self.show_steps(None)
         self.stop_button.hide()
         self.countdown.hide()
         self.back_button.setEnabled(False)

@@ -138,20 +138,6 @@ class MainWindow(QMainWindow):
             self._walkthrough_panel.stop()
         self.lab_reset.start()
 
-    @Slot()
-    def focus_address(self) -> None:
-        """Ctrl+L: put the focus in the front browser's address bar, its text selected."""
-        self.browser.address_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.browser.address_edit.selectAll()
-
-    @Slot()
-    def show_shortcuts(self) -> None:
-        """Help → Keyboard shortcuts (F1)."""
-        from desktop.window.shortcuts_help import ShortcutsDialog
-
-        self.shortcuts_dialog = ShortcutsDialog(self)
-        self.shortcuts_dialog.show()
-
     @Slot(int)
     def _remember_font_size(self, points: int) -> None:
         self.settings.font_size = points

@@ -37,6 +37,7 @@ class LabMenus:
     def __init__(self, window) -> None:
         self.window = window
         self.actions = LabActions(window)
+        self.shortcuts_dialog = None
         bar = window.menuBar()
         file_menu = bar.addMenu("&File")
         _action(
@@ -76,7 +77,7 @@ class LabMenus:
             browser_menu,
             "Go to the a&ddress bar",
             "address_action",
-            window.focus_address,
+            lambda: window.browser.focus_address(),
             QKeySequence("Ctrl+L"),
         )
         browser_menu.addSeparator()
@@ -137,7 +138,7 @@ class LabMenus:
             help_menu,
             "&Keyboard shortcuts",
             "shortcuts_action",
-            window.show_shortcuts,
+            self.show_shortcuts,
             QKeySequence("F1"),
         )
 
@@ -171,6 +172,13 @@ class LabMenus:
                 )
         if len(self.window.browsers) < 2:
             self.steal_menu.addAction("(open another browser first)").setEnabled(False)
+
+    def show_shortcuts(self) -> None:
+        """Help → Keyboard shortcuts (F1)."""
+        from desktop.window.shortcuts_help import ShortcutsDialog
+
+        self.shortcuts_dialog = ShortcutsDialog(self.window)
+        self.shortcuts_dialog.show()
 
     def _ask_export_har(self) -> None:
         # Loaded when first asked for: a file dialog costs start-up time.

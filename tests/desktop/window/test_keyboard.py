@@ -80,11 +80,11 @@ def test_f1_lists_the_keyboard_shortcuts(qtbot, window):
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.browser.userid_edit)
     QTest.keyClick(window.browser.userid_edit, Qt.Key.Key_F1)
-    qtbot.waitUntil(lambda: getattr(window, "shortcuts_dialog", None) is not None)
-    text = window.shortcuts_dialog.text.toPlainText()
+    qtbot.waitUntil(lambda: window.menus.shortcuts_dialog is not None)
+    text = window.menus.shortcuts_dialog.text.toPlainText()
     assert "Page Down" in text and "Ctrl+L" in text and "Page Up" in text
     assert window.findChild(QAction, "shortcuts_action").shortcut().toString() == "F1"
-    window.shortcuts_dialog.close()
+    window.menus.shortcuts_dialog.close()
 
 
 def test_every_interactive_widget_and_table_has_an_accessible_name(qtbot, window):
