@@ -16,6 +16,7 @@ from desktop.inspectors.feed import InspectorFeed
 from desktop.inspectors.panel import InspectorPanel
 from desktop.lab.embedded_lab import Lab
 from desktop.ui.widget_names import name_widget
+from desktop.window.challenge_menu import ChallengeMenu
 from desktop.window.font_zoom import FontZoom
 from desktop.window.lab_controls import LabControls
 from desktop.window.menus import LabMenus
@@ -38,7 +39,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.settings = settings or LabSettings()
         self.setWindowTitle("Session Lab")
-        self.resize(1440, 900)
+        room = self.screen().availableGeometry()  # a 1366×768 projector has less than 1440×900
+        self.resize(min(1440, room.width()), min(900, room.height()))
         if self.settings.geometry is not None:
             self.restoreGeometry(self.settings.geometry)
         self.tabs = name_widget(QTabWidget(), "browser_tabs", "Browsers")
@@ -61,6 +63,7 @@ class MainWindow(QMainWindow):
         self.controls.link.session_event.connect(self.feed.on_session_event)
         self.lab_reset = LabReset(self, self)
         self.menus = LabMenus(self)
+        self.challenge_menu = ChallengeMenu(self)
         self._walkthrough_panel = None
         self._shown = False
         self.layout_fit = WindowLayout(self, self.controls.banners, self.settings)

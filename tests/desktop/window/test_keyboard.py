@@ -110,3 +110,24 @@ def test_every_interactive_widget_and_table_has_an_accessible_name(qtbot, window
     table = QAccessible.queryAccessibleInterface(window.inspectors.session_table)
     assert table.text(QAccessible.Text.Name) == "Session store"
     assert table.text(QAccessible.Text.Description) == "The server's sessions"
+
+
+def test_tab_goes_round_the_whole_window_and_back(qtbot, window):
+    panel = window.walkthrough_panel
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.browser.userid_edit)
+    visited = []
+    for _ in range(80):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        visited.append(QApplication.focusWidget())
+        if visited[-1] is window.browser.userid_edit:
+            break
+    assert visited[-1] is window.browser.userid_edit, [w.objectName() for w in visited]
+    for needed in (
+        window.browser.login_button,
+        window.browser.page_view,
+        panel.choice,
+        window.inspectors.traffic_table,
+        window.inspectors.traffic_detail,
+    ):
+        assert needed in visited, needed.objectName()

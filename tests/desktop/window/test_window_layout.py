@@ -148,3 +148,8 @@ def test_the_last_steps_text_and_what_it_shows_fit_on_a_large_screen(qtbot, wind
     settle(qtbot)
     assert "What this shows" in panel.text.toPlainText()
     assert explanation_fits(panel)
+
+
+def test_the_first_launch_fits_a_small_screen(window):
+    room = window.screen().availableGeometry()
+    assert window.width() <= room.width() and window.height() <= room.height()
