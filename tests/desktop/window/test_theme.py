@@ -72,3 +72,17 @@ def test_high_contrast_outlines_text_fields(qtbot, themed):
     assert max(contrast(pixel, window_colour) for pixel in edge) >= 7
     themed.theme.apply("dark")
     assert not isinstance(QApplication.style(), OutlinedStyle)
+
+
+def test_a_dark_desktops_dark_blue_links_are_made_readable(themed, monkeypatch):
+    from PySide6.QtGui import QColor
+
+    from desktop.window.theme import ThemeChooser
+
+    desktop = QPalette(QColor("#202020"))
+    for role, colour in ((Role.Base, "#101010"), (Role.Text, "#eeeeee"), (Role.Link, "#0000aa")):
+        desktop.setColor(role, QColor(colour))
+    monkeypatch.setattr(ThemeChooser, "_system", (QApplication.style().name(), desktop))
+    themed.theme.apply("system")
+    palette = QApplication.palette()
+    assert contrast(palette.color(Role.Link), palette.color(Role.Base)) >= 4.5
