@@ -99,6 +99,8 @@ class _WatchedServer(TcpWSGIServer):
         if held >= self.per_client:
             connection.close()
             return
+        with contextlib.suppress(OSError):  # TCP_NODELAY, as waitress's own: no 40 ms Nagle waits
+            self.set_socket_options(connection)
         self.channel_class(self, connection, self.fix_addr(address), self.adj, map=self._map)
 
     def handle_error(self) -> None:
