@@ -1,33 +1,39 @@
-"""Measure full login cycles per second: Session Lab's server against a minimal Flask app.
+"""Measure login cycles per second: Session Lab's SQLite store against a minimal Flask peer.
 
 A cycle is what the tutorial's user does: GET the login form, POST it (with its CSRF token for
-Session Lab), GET the secured page, GET logout. Every variant is served the same way, by
-:class:`server.runner.EmbeddedServer` on 127.0.0.1, and driven over real HTTP by
-``requests.Session`` clients (keep-alive, ``trust_env=False`` so no proxy is involved)::
+Session Lab), GET the secured page, GET logout. Every server runs in a process of its own (this
+script started again with ``--serve VARIANT``), on 127.0.0.1, and is driven over real HTTP by
+``requests.Session`` clients in this process (keep-alive, ``trust_env=False``)::
 
-    uv run python bench/bench_server_cycles.py --cycles 300 --clients 1
+    uv run python bench/bench_server_cycles.py                 # 1 and 8 clients
+    uv run python bench/bench_server_cycles.py --quick
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import secrets
+import sqlite3
+import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
 from flask import Flask, redirect, request, session
 
-from server import close_app, create_app
-from server.runner import EmbeddedServer
+PROJECT = Path(__file__).resolve().parents[1]
+if str(PROJECT) not in sys.path:  # the child runs this file directly; it needs `server`
+    sys.path.insert(0, str(PROJECT))
 
 LOGIN = "/app_sessions/login/"
 SECURED = "/app_sessions/secured_page/"
@@ -35,8 +41,17 @@ LOGOUT = "/app_sessions/logout/"
 WARM_UP_CYCLES = 10
 MAX_CLIENTS = 64
 TIMEOUT = 10
+SEEDED = 100_000
+START_TIMEOUT = 60  # seconds a child may take to print its URL
+PURGE_DEADLINE = 60  # seconds the purge measurement runs at most
+LIVE_TARGET = 0.10
+PURGE_TARGET_MS = 100
+RATIO_TARGET = 0.85
 
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # the SQLite store's, in server/stores.py
+
+# ----------------------------------------------------------------------------- the children
 
 
 def minimal_app() -> Flask:
@@ -64,33 +79,133 @@ def minimal_app() -> Flask:
     return app
 
 
+def _serve_until_stdin_closes(url: str, stop) -> None:
+    print(url, flush=True)
+    sys.stdin.read()  # the parent closes our stdin to stop us
+    stop()
+
+
+def serve(variant: str, port: int, data_dir: Path | None, purge_interval: float | None) -> None:
+    """Serve one variant on 127.0.0.1 until stdin closes; print the base URL first."""
+    # Werkzeug logs every request and waitress every queued one: noise on the bench's output.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    if variant == "werkzeug":
+        from werkzeug.serving import make_server
+
+        server = make_server("127.0.0.1", port, minimal_app(), threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        _serve_until_stdin_closes(f"http://127.0.0.1:{server.server_port}", server.shutdown)
+    elif variant == "waitress":
+        import waitress
+
+        # The same thread count as Session Lab's runner.
+        server = waitress.create_server(minimal_app(), host="127.0.0.1", port=port, threads=8)
+        threading.Thread(target=server.run, daemon=True).start()
+        _serve_until_stdin_closes(f"http://127.0.0.1:{server.effective_port}", server.close)
+    else:  # Session Lab, as `python -m server` serves it (its defaults, EmbeddedServer)
+        from server import close_app, create_app
+        from server.runner import EmbeddedServer
+
+        config = {"SESSION_STORE": "sqlite", "DATA_DIR": data_dir}
+        if purge_interval is not None:
+            config["SESSION_PURGE_INTERVAL"] = purge_interval
+        app = create_app(config)
+        server = EmbeddedServer(app, host="127.0.0.1", port=port)
+
+        def stop() -> None:
+            server.stop()
+            close_app(app)
+
+        _serve_until_stdin_closes(server.start(), stop)
+
+
+# ----------------------------------------------------------------------------- the parent
+
+
 @dataclass(frozen=True)
-class Variant:
-    """One server to measure: a name, a factory for its app and whether its form needs CSRF."""
+class Child:
+    """A server process: its variant, URL and data directory."""
 
     name: str
-    make_app: Callable[[Path], Flask]
-    csrf: bool
+    url: str
+    process: subprocess.Popen
+    data_dir: Path | None
 
 
-VARIANTS = [
-    Variant("minimal Flask", lambda data_dir: minimal_app(), csrf=False),
-    Variant(
-        "Session Lab, sqlite",
-        lambda data_dir: create_app({"DATA_DIR": data_dir, "SESSION_STORE": "sqlite"}),
-        csrf=True,
-    ),
-    Variant(
-        "Session Lab, memory",
-        lambda data_dir: create_app({"DATA_DIR": data_dir, "SESSION_STORE": "memory"}),
-        csrf=True,
-    ),
-    Variant(
-        "Session Lab, cookie",
-        lambda data_dir: create_app({"DATA_DIR": data_dir, "SESSION_STORE": "cookie"}),
-        csrf=True,
-    ),
-]
+@contextmanager
+def child(name: str, variant: str, data_dir: Path | None = None, **options) -> Iterator[Child]:
+    """Start ``variant`` in a new Python process; yield it once it listens; stop it after."""
+    command = [sys.executable, __file__, "--serve", variant, "--port", "0"]
+    if data_dir is not None:
+        command += ["--data-dir", str(data_dir)]
+    if options.get("purge_interval") is not None:
+        command += ["--purge-interval", str(options["purge_interval"])]
+    process = subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=PROJECT
+    )
+    try:
+        line = _read_line(process, START_TIMEOUT)
+        if not line.startswith("http://127.0.0.1:"):
+            raise RuntimeError(f"{name}: the child printed {line!r} instead of its URL")
+        yield Child(name, line.strip(), process, data_dir)
+    finally:
+        process.stdin.close()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+
+
+def _read_line(process: subprocess.Popen, timeout: float) -> str:
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.append(process.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if not lines or not lines[0]:
+        raise RuntimeError(f"the child {process.args[3]} did not start (exit {process.poll()})")
+    return lines[0]
+
+
+def seed(data_dir: Path, rows: int, expires_in: float) -> None:
+    """Put ``rows`` logged-in sessions in ``data_dir``'s store, expiring in ``expires_in`` s.
+
+    The file is made by the store itself (schema, WAL, private mode), then filled directly.
+    """
+    from server.config import sqlite_path
+    from server.stores import SqliteStore
+
+    data_dir.mkdir(mode=0o700, exist_ok=True)
+    path = sqlite_path(data_dir)
+    SqliteStore(path).close()
+    now = time.time()
+
+    def stamp(epoch: float) -> str:
+        return datetime.fromtimestamp(epoch, UTC).strftime(_TIME_FORMAT)
+
+    created, expires = stamp(now - 60), stamp(now + expires_in)
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO sessions (id, data, created, last_seen, expires) VALUES (?, ?, ?, ?, ?)",
+            (
+                (secrets.token_urlsafe(32), f'{{"userid":"seed{i}"}}', created, created, expires)
+                for i in range(rows)
+            ),
+        )
+    conn.close()
+
+
+def count_rows(data_dir: Path) -> int:
+    """Return how many sessions the child's store holds (read beside it: WAL allows that)."""
+    from server.config import sqlite_path
+
+    conn = sqlite3.connect(f"file:{sqlite_path(data_dir)}?mode=ro", uri=True, timeout=5)
+    try:
+        return conn.execute("SELECT count(*) FROM sessions").fetchone()[0]
+    finally:
+        conn.close()
 
 
 class CycleError(RuntimeError):
@@ -105,67 +220,58 @@ def _expect(response: requests.Response, status: int, text: str | None = None) -
         )
 
 
-def one_cycle(http: requests.Session, base_url: str, userid: str, csrf: bool) -> None:
-    """GET the form, POST the login, GET the secured page, GET logout; check each answer."""
-    form = http.get(base_url + LOGIN, timeout=TIMEOUT)
+def one_cycle(
+    http: requests.Session, base_url: str, userid: str, latencies: list | None = None
+) -> None:
+    """GET the form, POST the login, GET the secured page, GET logout; check each answer.
+
+    With ``latencies``, append ``(start, seconds)`` for each of the four requests.
+    """
+
+    def timed(call, *args, **kwargs) -> requests.Response:
+        began = time.perf_counter()
+        response = call(*args, timeout=TIMEOUT, **kwargs)
+        if latencies is not None:
+            latencies.append((began, time.perf_counter() - began))
+        return response
+
+    form = timed(http.get, base_url + LOGIN)
     _expect(form, 200)
     data = {"userid": userid, "passwd": "secret"}
-    if csrf:
-        match = _CSRF.search(form.text)
-        if match is None:
-            raise CycleError("the login form has no CSRF token")
+    if match := _CSRF.search(form.text):  # Session Lab's form; the peer's has no token
         data["csrf_token"] = match.group(1)
-    _expect(http.post(base_url + LOGIN, data=data, allow_redirects=False, timeout=TIMEOUT), 302)
-    _expect(http.get(base_url + SECURED, timeout=TIMEOUT), 200, f"Welcome USER: {userid} !")
-    _expect(http.get(base_url + LOGOUT, timeout=TIMEOUT), 200, f"Successfully {userid} Logged out")
+    _expect(timed(http.post, base_url + LOGIN, data=data, allow_redirects=False), 302)
+    _expect(timed(http.get, base_url + SECURED), 200, f"Welcome USER: {userid} !")
+    _expect(timed(http.get, base_url + LOGOUT), 200, f"Successfully {userid} Logged out")
 
 
-def _client(base_url: str, cycles: int, userid: str, csrf: bool, start: threading.Barrier) -> None:
+def _client(base_url: str, cycles: int, userid: str, start: threading.Barrier) -> None:
     with requests.Session() as http:
         http.trust_env = False
         try:
-            for _ in range(min(WARM_UP_CYCLES, cycles)):
-                one_cycle(http, base_url, userid, csrf)
+            for _ in range(WARM_UP_CYCLES):
+                one_cycle(http, base_url, userid)
         except BaseException:
             start.abort()  # release everyone waiting at the start line instead of hanging
             raise
         start.wait()
         for _ in range(cycles):
-            one_cycle(http, base_url, userid, csrf)
+            one_cycle(http, base_url, userid)
 
 
-@contextmanager
-def serving(variant: Variant) -> Iterator[str]:
-    """Serve the variant's app with EmbeddedServer on 127.0.0.1; yield its base URL."""
-    with tempfile.TemporaryDirectory(prefix="session-lab-bench-") as data_dir:
-        app = variant.make_app(Path(data_dir))
-        server = EmbeddedServer(app, host="127.0.0.1", port=0)
-        try:
-            yield server.start()
-        finally:
-            server.stop()
-            if "session_lab" in app.extensions:
-                close_app(app)
-
-
-def measure(variant: Variant, cycles: int, clients: int) -> float:
-    """Run ``cycles`` timed cycles split over ``clients`` threads; return the seconds taken.
-
-    Each client has its own ``requests.Session`` and user name, warms up with a few untimed
-    cycles, then all start together.
-    """
+def cycles_per_second(base_url: str, cycles: int, clients: int) -> float:
+    """Run ``cycles`` timed cycles split over ``clients`` threads; return cycles per second."""
     shares = [cycles // clients + (i < cycles % clients) for i in range(clients)]
     start = threading.Barrier(clients + 1)
-    with serving(variant) as base_url, ThreadPoolExecutor(max_workers=clients) as pool:
+    with ThreadPoolExecutor(max_workers=clients) as pool:
         futures = [
-            pool.submit(_client, base_url, share, f"user{i}", variant.csrf, start)
+            pool.submit(_client, base_url, share, f"user{i}", start)
             for i, share in enumerate(shares)
         ]
         try:
             start.wait()
         except threading.BrokenBarrierError:
-            # A client failed while warming up: report its error, not the broken barrier.
-            for future in futures:
+            for future in futures:  # report the client's error, not the broken barrier
                 error = future.exception()
                 if error is not None and not isinstance(error, threading.BrokenBarrierError):
                     raise error from None
@@ -173,7 +279,105 @@ def measure(variant: Variant, cycles: int, clients: int) -> float:
         began = time.perf_counter()
         for future in futures:
             future.result()
-        return time.perf_counter() - began
+        return cycles / (time.perf_counter() - began)
+
+
+@dataclass(frozen=True)
+class PurgeStall:
+    """What the clients saw while the server purged the expired rows."""
+
+    clients: int
+    purge_seconds: float
+    requests_during: int
+    max_ms: float
+    p99_ms: float
+    baseline_max_ms: float
+
+
+def purge_stall(work: Path, clients: int, expire_after: float) -> PurgeStall:
+    """Seed expired-to-be rows, keep ``clients`` cycling, and time every request of the purge.
+
+    The rows expire ``expire_after`` seconds after seeding (after the warm-up, so no one-off
+    start-up cost is counted); a one-second purge interval lets the next request start the purge.
+    """
+    data_dir = work / f"purge-{clients}"
+    seed(data_dir, SEEDED, expires_in=expire_after)
+    expiry = time.time() + expire_after
+    latencies: list[tuple[float, float]] = []
+    done = threading.Event()
+    window: list[float] = []
+
+    def watch() -> None:  # notes when the purge starts and ends, from the file itself
+        deadline = time.monotonic() + PURGE_DEADLINE
+        while time.monotonic() < deadline and not done.is_set():
+            rows = count_rows(data_dir)
+            if rows < SEEDED and not window:
+                window.append(time.perf_counter())
+            if rows < 100:  # what is left is the clients' own sessions
+                window.append(time.perf_counter())
+                break
+            done.wait(0.02)
+        done.set()
+
+    def run(i: int) -> list[tuple[float, float]]:
+        mine: list[tuple[float, float]] = []
+        with requests.Session() as http:
+            http.trust_env = False
+            for _ in range(WARM_UP_CYCLES):
+                one_cycle(http, url, f"user{i}")
+            while not done.is_set():
+                one_cycle(http, url, f"user{i}", mine)
+        return mine
+
+    with child("purge", "sessionlab", data_dir, purge_interval=1) as server:
+        url = server.url
+        watcher = threading.Thread(target=watch, daemon=True)
+        with ThreadPoolExecutor(max_workers=clients) as pool:
+            futures = [pool.submit(run, i) for i in range(clients)]
+            watcher.start()
+            watcher.join(PURGE_DEADLINE + expire_after + 5)
+            done.set()
+            for future in futures:
+                latencies.extend(future.result())
+    if len(window) < 2:
+        raise RuntimeError(f"the purge did not finish within {PURGE_DEADLINE} s")
+    began, ended = window
+    # The sampling is 20 ms coarse: count a request if it overlaps the purge at all.
+    during = sorted(s for start, s in latencies if start + s >= began - 0.02 and start <= ended)
+    before_expiry = time.perf_counter() - (time.time() - expiry)
+    baseline = [s for start, s in latencies if start + s < before_expiry]
+    if not during:
+        raise RuntimeError("no request ran during the purge")
+    return PurgeStall(
+        clients,
+        ended - began,
+        len(during),
+        during[-1] * 1000,
+        during[int(len(during) * 0.99)] * 1000,
+        max(baseline, default=0.0) * 1000,
+    )
+
+
+def best_rates(servers: list[Child], cycles: int, clients: int, rounds: int) -> dict[str, float]:
+    """Measure every server ``rounds`` times, taking turns; return each one's best rate."""
+    best = dict.fromkeys((s.name for s in servers), 0.0)
+    for _ in range(rounds):
+        for server in servers:
+            best[server.name] = max(
+                best[server.name], cycles_per_second(server.url, cycles, clients)
+            )
+    return best
+
+
+def client_counts(text: str) -> list[int]:
+    """Parse a comma-separated list of client counts, each 1 to MAX_CLIENTS."""
+    try:
+        counts = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError("give whole numbers, e.g. 1,8") from None
+    if not counts or any(not 1 <= c <= MAX_CLIENTS for c in counts):
+        raise argparse.ArgumentTypeError(f"each count must be between 1 and {MAX_CLIENTS}")
+    return counts
 
 
 def positive_int(text: str) -> int:
@@ -184,29 +388,95 @@ def positive_int(text: str) -> int:
     return value
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Measure every variant and print the table."""
+def build_parser() -> argparse.ArgumentParser:
+    """Return the command-line parser (the child's options are hidden)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--cycles", type=positive_int, default=300, help="timed cycles in all (default 300)"
+        "--cycles", type=positive_int, help="timed cycles per measurement (default 400; quick 100)"
     )
     parser.add_argument(
         "--clients",
-        type=positive_int,
-        default=1,
-        help=f"concurrent clients, one thread and session each (default 1, at most {MAX_CLIENTS})",
+        type=client_counts,
+        default=[1, 8],
+        help="concurrent clients, comma-separated (default 1,8)",
     )
-    args = parser.parse_args(argv)
-    if args.clients > min(MAX_CLIENTS, args.cycles):
-        parser.error(f"--clients must be at most {MAX_CLIENTS} and at most --cycles")
+    parser.add_argument(
+        "--rounds", type=positive_int, help="measurements per server, best kept (default 3)"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="100 cycles, one round: a smoke run, noisy figures"
+    )
+    parser.add_argument("--serve", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--purge-interval", type=float, help=argparse.SUPPRESS)
+    return parser
 
-    print(f"{args.cycles} cycles, {args.clients} client(s); a cycle is 4 requests")
-    results = [(v.name, measure(v, args.cycles, args.clients)) for v in VARIANTS]
-    baseline = args.cycles / results[0][1]
-    print(f"{'variant':<22}{'cycles':>8}{'seconds':>10}{'cycles/s':>10}{'vs minimal':>12}")
-    for name, seconds in results:
-        rate = args.cycles / seconds
-        print(f"{name:<22}{args.cycles:>8}{seconds:>10.2f}{rate:>10.1f}{rate / baseline:>11.2f}x")
+
+def verdict(ok: bool) -> str:
+    """Say whether a figure meets its target."""
+    return "ok" if ok else "MISSED"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure every server at each client count and print the tables."""
+    args = build_parser().parse_args(argv)
+    if args.serve:
+        serve(args.serve, args.port, args.data_dir, args.purge_interval)
+        return 0
+    cycles = args.cycles or (100 if args.quick else 400)
+    rounds = args.rounds or (1 if args.quick else 3)
+    print(
+        f"{cycles} timed cycles per measurement (4 requests each), best of {rounds} round(s),"
+        " every server in its own process"
+    )
+    with tempfile.TemporaryDirectory(prefix="session-lab-bench-") as work, ExitStack() as stack:
+        work = Path(work)
+        seed(work / "live", SEEDED, expires_in=24 * 3600)
+        servers = [
+            stack.enter_context(child("peer, Werkzeug", "werkzeug")),
+            stack.enter_context(child("peer, waitress", "waitress")),
+            stack.enter_context(child("Session Lab", "sessionlab", work / "empty")),
+            stack.enter_context(child("Session Lab, 100k live", "sessionlab", work / "live")),
+        ]
+        rates = {n: best_rates(servers, cycles, n, rounds) for n in args.clients}
+        stalls = [purge_stall(work, n, expire_after=3.0) for n in args.clients]
+
+    print()
+    header = f"{'cycles/s':<26}" + "".join(f"{f'{n} client(s)':>14}" for n in args.clients)
+    print(header)
+    for server in servers:
+        print(
+            f"{server.name:<26}" + "".join(f"{rates[n][server.name]:>14.1f}" for n in args.clients)
+        )
+    print()
+    print(f"{'against targets':<26}" + "".join(f"{f'{n} client(s)':>14}" for n in args.clients))
+    ratios, costs = [], []
+    for n in args.clients:
+        peer = max(rates[n]["peer, Werkzeug"], rates[n]["peer, waitress"])
+        ratios.append(rates[n]["Session Lab"] / peer)
+        costs.append(rates[n]["Session Lab"] / rates[n]["Session Lab, 100k live"] - 1)
+    print(
+        f"{'Session Lab / best peer':<26}"
+        + "".join(f"{f'{r:.2f}x {verdict(r >= RATIO_TARGET)}':>14}" for r in ratios)
+        + f"   (target >= {RATIO_TARGET:.2f}x)"
+    )
+    print(
+        f"{'100k live: cost per cycle':<26}"
+        + "".join(f"{f'{c:+.1%} {verdict(c <= LIVE_TARGET)}':>14}" for c in costs)
+        + f"   (target <= +{LIVE_TARGET:.0%})"
+    )
+    print()
+    print(f"purge of {SEEDED:,} expired rows while clients cycle (target: no request over 100 ms)")
+    print(
+        f"{'clients':>8}{'purge s':>10}{'requests':>10}{'max ms':>10}{'p99 ms':>10}"
+        f"{'max before':>12}  verdict"
+    )
+    for s in stalls:
+        print(
+            f"{s.clients:>8}{s.purge_seconds:>10.2f}{s.requests_during:>10}{s.max_ms:>10.1f}"
+            f"{s.p99_ms:>10.1f}{s.baseline_max_ms:>12.1f}  {verdict(s.max_ms <= PURGE_TARGET_MS)}"
+        )
     return 0
 
 
