@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 import secrets
 import sqlite3
@@ -413,6 +414,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _load() -> str:
+    # Other work on the machine moves every figure: say how busy it was.
+    try:
+        return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
+    except OSError:  # Windows has no load average
+        return "unknown"
+
+
 def verdict(ok: bool) -> str:
     """Say whether a figure meets its target."""
     return "ok" if ok else "MISSED"
@@ -428,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
     rounds = args.rounds or (1 if args.quick else 3)
     print(
         f"{cycles} timed cycles per measurement (4 requests each), best of {rounds} round(s),"
-        " every server in its own process"
+        f" every server in its own process; {os.cpu_count()} CPUs, load {_load()}"
     )
     with tempfile.TemporaryDirectory(prefix="session-lab-bench-") as work, ExitStack() as stack:
         work = Path(work)
@@ -442,6 +451,7 @@ def main(argv: list[str] | None = None) -> int:
         rates = {n: best_rates(servers, cycles, n, rounds) for n in args.clients}
         stalls = [purge_stall(work, n, expire_after=3.0) for n in args.clients]
 
+    print(f"load at the end {_load()}")
     print()
     header = f"{'cycles/s':<26}" + "".join(f"{f'{n} client(s)':>14}" for n in args.clients)
     print(header)
