@@ -14,6 +14,7 @@ from desktop.browser.lab_browser import LabBrowser
 from desktop.classroom.lab_window import LabWindow
 from desktop.lab.embedded_lab import SHORT_LIFETIMES
 from server.config import DEFAULTS
+from server.other_site import LOGIN_BAIT, LOGOUT_BAIT
 from server.paths import LOGIN_PATH
 
 if TYPE_CHECKING:
@@ -54,12 +55,16 @@ class LabActions:
         """Put an attacker's session id in the victim's jar (session fixation)."""
         victim.controller.set_cookie(self.cookie_name, sid)
 
-    def visit_other_site(self, browser: LabBrowser | None = None) -> str:
-        """Open the page on another site and click its button (login CSRF); return its URL."""
+    def visit_other_site(self, browser: LabBrowser | None = None, page: str = LOGIN_BAIT) -> str:
+        """Open a page on another site and click its button (login CSRF); return its URL."""
         browser = browser or self.window.current_browser
-        url = self.window.lab.other_site_url()
+        url = self.window.lab.other_site_url(page)
         browser.controller.open_and_submit_form(url)
         return url
+
+    def visit_logout_bait(self, browser: LabBrowser | None = None) -> str:
+        """Open the other site's free-ticket page and click it: a GET of the lab's logout."""
+        return self.visit_other_site(browser, LOGOUT_BAIT)
 
     def set_short_lifetimes(self, on: bool) -> None:
         """Make sessions expire within a lesson (20 s idle, 60 s at most), or back to normal."""

@@ -14,10 +14,14 @@ from PySide6.QtWidgets import QTabWidget
 from desktop.browser.lab_browser import LabBrowser
 from desktop.inspectors.panel import InspectorPanel
 from desktop.lab.embedded_lab import Lab
+from desktop.lab.lab_link import LabLink
 
 
 class LabSteering(Protocol):
     """The window's hold on its running lab (restarts, stores, switches, lifetimes)."""
+
+    #: The running lab's signals: ``attached`` (a new lab), ``session_event``.
+    link: LabLink
 
     def restart_server(self) -> None: ...
     def switch_store(self, store: str, remember: bool = True) -> None: ...

@@ -75,6 +75,12 @@ class LabMenus:
         )
         _action(
             browser_menu,
+            "Visit another site's &free-ticket page (logout)",
+            "logout_bait_action",
+            lambda: self.actions.visit_logout_bait(),
+        )
+        _action(
+            browser_menu,
             "Go to the a&ddress bar",
             "address_action",
             lambda: window.browser.focus_address(),

@@ -17,6 +17,11 @@ class LabSettings:
         self._settings = settings if settings is not None else QSettings()
 
     @property
+    def qsettings(self) -> QSettings:
+        """The QSettings underneath, for what keeps its own keys (challenge progress)."""
+        return self._settings
+
+    @property
     def store(self) -> str:
         """The session store chosen last time."""
         value = self._settings.value("server/store", DEFAULT_STORE)
