@@ -66,6 +66,10 @@ class ChallengeMenu:
             )
             dock.setWidget(panel)
             self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            # A third of a 1366-pixel projector at most: the inspectors keep the room they need.
+            self.window.resizeDocks(
+                [dock], [min(420, self.window.width() // 3)], Qt.Orientation.Horizontal
+            )
             self._dock = dock
         self._dock.show()
         return self._dock.widget()
