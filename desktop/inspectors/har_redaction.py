@@ -103,14 +103,28 @@ def _replace_long(value: Any, long_secrets: list[tuple[str, str]]) -> Any:
     return value
 
 
+def secret_labels(document: dict[str, Any]) -> dict[str, str]:
+    """Return each secret of a HAR document with its label (``[session id 1]``…)."""
+    return dict(_collect(document).by_value)
+
+
+def long_secrets(labels: dict[str, str]) -> list[tuple[str, str]]:
+    """Return the secrets replaced wherever they appear, longest first, with their labels."""
+    return sorted(
+        ((v, label) for v, label in labels.items() if len(v) >= _ANYWHERE),
+        key=lambda pair: -len(pair[0]),
+    )
+
+
+def hide_in_text(text: str, secrets: list[tuple[str, str]]) -> str:
+    """Replace the long ``secrets`` in free text, and the short forms the timeline writes."""
+    return _replace_long(text, secrets)
+
+
 def hide_secrets(document: dict[str, Any]) -> dict[str, Any]:
     """Return a copy of a HAR document with its passwords, cookies, tokens and ids replaced."""
     labels = _collect(document)
-    long_secrets = sorted(
-        ((v, label) for v, label in labels.by_value.items() if len(v) >= _ANYWHERE),
-        key=lambda pair: -len(pair[0]),
-    )
-    hidden = _replace_long(document, long_secrets)
+    hidden = _replace_long(document, long_secrets(labels.by_value))
     for entry in hidden["log"]["entries"]:
         _hide_values(entry, labels)
     return hidden

@@ -1,0 +1,248 @@
+"""The timeline as a sequence diagram, as plain data: lanes, and lines of arrows and notes.
+
+Plain Python, no Qt: the live view, the SVG writer and the handout all draw this. Each hop (one
+row of the timeline) becomes a few lines, top to bottom in the order things happened: the
+arrow "METHOD path → status" from the browser's lane to the server's (or the other site's),
+the cookies sent and held back, the store's changes as arrows to the store's lane, and the
+``Set-Cookie`` headers with their attributes. Values go through a :class:`Naming`, so the
+screen shows short ids and an export shows redaction labels.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+from desktop.browser.exchange import Exchange, SetCookie
+from desktop.inspectors.narration import short_id
+
+if TYPE_CHECKING:  # the entry is plain data; imported for its name only
+    from desktop.inspectors.timeline_entry import TrafficEntry
+
+OTHER_SITE, SERVER, STORE = "other_site", "server", "store"
+#: How ``Set-Cookie`` attributes are written back (the parsed header lower-cases them).
+ATTRIBUTE_NAMES = {
+    "path": "Path",
+    "domain": "Domain",
+    "expires": "Expires",
+    "max-age": "Max-Age",
+    "httponly": "HttpOnly",
+    "secure": "Secure",
+    "samesite": "SameSite",
+}
+STORE_VERBS = {
+    "created": "created",
+    "changed": "changed",
+    "rotated": "rotated",
+    "deleted": "deleted",
+    "expired": "expired",
+}
+
+
+class Naming:
+    """How values are written on screen: session ids and long values by their first characters."""
+
+    def value(self, value: str) -> str:
+        """A cookie value, session id, token or password as the diagram shows it."""
+        return short_id(value) if len(value) > 8 else value
+
+    def field(self, name: str, value: str) -> str:
+        """A form field's value."""
+        return self.value(value)
+
+    def text(self, text: str) -> str:
+        """Free text (a sentence); unchanged on screen."""
+        return text
+
+
+@dataclass(frozen=True)
+class Lane:
+    """A vertical lane: a browser, the other site's page, the server or the session store."""
+
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the diagram: an arrow from ``source`` to ``target``, or a note (no target).
+
+    ``kind`` is ``hop``, ``initiated`` (another site's page starts the request), ``store``,
+    ``cookie``, ``withheld``, ``form`` or ``set_cookie``; ``tone`` is info, warning or error.
+    """
+
+    kind: str
+    text: str
+    source: str
+    target: str | None = None
+    tone: str = "info"
+
+    @property
+    def is_arrow(self) -> bool:
+        """Whether the line is an arrow between two lanes."""
+        return self.target is not None
+
+
+@dataclass(frozen=True)
+class Hop:
+    """The lines of one timeline row, and where they start in the whole diagram."""
+
+    row: int
+    number: int
+    browser: str
+    lines: tuple[Line, ...]
+    first_line: int
+    sentence: str
+    #: The hop (index) whose redirect this one follows, if it does.
+    redirect_from: int | None = None
+
+    @property
+    def arrow_line(self) -> int:
+        """The diagram line of the hop's own arrow."""
+        kinds = [line.kind for line in self.lines]
+        return self.first_line + kinds.index("hop")
+
+
+def _set_cookie_text(cookie: SetCookie, naming: Naming) -> str:
+    value = naming.value(cookie.value) if cookie.value else ""
+    parts = [f"{cookie.name}={value}"]
+    for key, val in cookie.attributes.items():
+        name = ATTRIBUTE_NAMES.get(key, key)
+        parts.append(f"{name}={val}" if val else name)
+    return "Set-Cookie: " + "; ".join(parts) + (" (deletes it)" if cookie.deletes else "")
+
+
+def _form_text(exchange: Exchange, naming: Naming) -> str | None:
+    if exchange.method != "POST" or not exchange.request_body:
+        return None
+    fields = parse_qsl(exchange.request_body, keep_blank_values=True)
+    if not fields:
+        return None
+    return "Form: " + ", ".join(f"{k}={naming.field(k, v)}" for k, v in fields)
+
+
+def _store_text(event, naming: Naming) -> str:
+    user = event.record.data.get("userid") if event.record is not None else None
+    who = f" (user {user})" if user else ""
+    if event.kind == "rotated":
+        old = naming.value(event.old_sid or "")
+        return f"rotated {old} → {naming.value(event.sid)}{who}"
+    return f"{STORE_VERBS.get(event.kind, event.kind)} session {naming.value(event.sid)}{who}"
+
+
+class SequenceLayout:
+    """The diagram of a timeline, grown one entry at a time (the live view appends as hops come).
+
+    ``server_host`` is the lab server's host; a hop to any other host goes to the other site's
+    lane, which sits left of the browsers.
+    """
+
+    def __init__(self, naming: Naming | None = None, server_host: str = "127.0.0.1") -> None:
+        self.naming = naming or Naming()
+        self.server_host = server_host
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget every hop."""
+        self.hops: list[Hop] = []
+        self.line_count = 0
+        self._browsers: list[str] = []
+        self._other_site: str | None = None
+        self._starts: list[int] = []
+        #: Per browser: the last hop's index and where its redirect pointed (or None).
+        self._last: dict[str, tuple[int, str | None]] = {}
+        self.widest = 0  # characters of the longest line's text
+
+    @property
+    def lanes(self) -> list[Lane]:
+        """The lanes, left to right: the other site (once used), browsers, server, store."""
+        lanes = []
+        if self._other_site is not None:
+            lanes.append(Lane(OTHER_SITE, f"Other site ({self._other_site})"))
+        lanes += [Lane(f"browser:{name}", name) for name in self._browsers]
+        return [*lanes, Lane(SERVER, "Server"), Lane(STORE, "Session store")]
+
+    def lane_index(self) -> dict[str, int]:
+        """Each lane's position, by key."""
+        return {lane.key: number for number, lane in enumerate(self.lanes)}
+
+    def extend(self, entries: Iterable[TrafficEntry]) -> None:
+        """Add entries in timeline order."""
+        for entry in entries:
+            self.add(entry)
+
+    def add(self, entry: TrafficEntry) -> Hop:
+        """Add the next timeline entry; return its hop."""
+        exchange, naming = entry.exchange, self.naming
+        if entry.browser not in self._browsers:
+            self._browsers.append(entry.browser)
+        browser = f"browser:{entry.browser}"
+        parts = urlsplit(exchange.url)
+        target = SERVER
+        if parts.hostname != self.server_host:
+            target, self._other_site = OTHER_SITE, self._other_site or parts.netloc
+        lines = []
+        if exchange.initiator is not None:
+            self._other_site = self._other_site or urlsplit(exchange.initiator).netloc
+            lines.append(Line("initiated", "its page makes the browser send", OTHER_SITE, browser))
+        status = f"{exchange.status} {exchange.reason}".strip()
+        tone = "error" if exchange.status >= 400 else "info"
+        lines.append(
+            Line("hop", f"{exchange.method} {exchange.path} → {status}", browser, target, tone)
+        )
+        if sent := exchange.cookies_sent:
+            pairs = "; ".join(f"{k}={naming.value(v)}" for k, v in sent.items())
+            lines.append(Line("cookie", f"Cookie: {pairs}", browser))
+        for held in exchange.cookies_withheld:
+            text = f"Held back: {held.name} ({held.reason})"
+            lines.append(Line("withheld", text, browser, tone="warning"))
+        if (form := _form_text(exchange, naming)) is not None:
+            lines.append(Line("form", form, browser))
+        for event in entry.events:
+            tone = "warning" if event.kind == "expired" else "info"
+            lines.append(Line("store", _store_text(event, naming), SERVER, STORE, tone))
+        for cookie in exchange.cookies_set:
+            lines.append(Line("set_cookie", _set_cookie_text(cookie, naming), browser))
+        redirect_from = None
+        previous = self._last.get(entry.browser)
+        if previous is not None and previous[1] == exchange.url:
+            redirect_from = previous[0]
+        location = exchange.location
+        index = len(self.hops)
+        self._last[entry.browser] = (index, urljoin(exchange.url, location) if location else None)
+        hop = Hop(
+            row=index,
+            number=entry.number or index + 1,
+            browser=entry.browser,
+            lines=tuple(lines),
+            first_line=self.line_count,
+            sentence=naming.text(entry.sentence),
+            redirect_from=redirect_from,
+        )
+        self.hops.append(hop)
+        self._starts.append(self.line_count)
+        self.line_count += len(lines)
+        self.widest = max(self.widest, *(len(line.text) for line in lines))
+        return hop
+
+    def hop_at(self, line: int) -> int:
+        """Return the index of the hop drawn on diagram ``line`` (-1 above the first)."""
+        return bisect_right(self._starts, line) - 1
+
+    def hops_between(self, first_line: int, last_line: int) -> range:
+        """Return the indices of the hops with a line in ``first_line..last_line``."""
+        if not self.hops:
+            return range(0)
+        start = max(0, self.hop_at(first_line))
+        end = min(len(self.hops) - 1, self.hop_at(last_line))
+        return range(start, end + 1)
+
+
+def layout_of(entries: Iterable[TrafficEntry], naming: Naming | None = None) -> SequenceLayout:
+    """Return the layout of a whole timeline."""
+    layout = SequenceLayout(naming)
+    layout.extend(entries)
+    return layout
