@@ -14,10 +14,10 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
-from take_screenshots import open_window, wait_for  # noqa: E402
+from PySide6.QtWidgets import QApplication
+from take_screenshots import open_window, wait_for
 
-from desktop.classroom.challenges import CHALLENGES  # noqa: E402
+from desktop.classroom.challenges import CHALLENGES
 
 HERE = Path(__file__).resolve().parent
 SHOTS = HERE / "challenges"
