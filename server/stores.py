@@ -146,11 +146,14 @@ def _to_text(epoch: float) -> str:
 
 
 def _from_text(text: str) -> float:
-    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC).timestamp()
+    # fromisoformat reads what _to_text writes, several times faster than strptime.
+    return datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()
 
 
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 PURGE_BATCH = 500  # rows deleted per statement: the lock is free between batches
+# A pause between batches: reading the deleted rows holds the GIL, and requests need it too.
+PURGE_PAUSE = 0.02
 _PROBE_ID = "-write-probe-"
 
 
@@ -334,6 +337,7 @@ class SqliteStore(SessionStore):
             purged.extend(record for row in rows if (record := self._row_to_record(row)))
             if len(rows) < PURGE_BATCH:
                 return purged
+            time.sleep(PURGE_PAUSE)
 
     def close(self) -> None:
         """Close the connection."""
