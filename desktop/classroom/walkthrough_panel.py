@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication
 
 from desktop.classroom.lab_window import LabWindow
+from desktop.classroom.lesson_notes import LessonNotes
 from desktop.classroom.scenario_state import LabSnapshot
 from desktop.classroom.step_runner import StepRunner
 from desktop.classroom.walkthrough import Step, WalkRun, Walkthrough, text_of
@@ -38,6 +39,10 @@ class WalkthroughPanel(WalkthroughView):
         self.shown: list[tuple[str, Step]] = []  # each performed step's explanation
         self.viewing = -1  # which of them is on screen (-1: the newest)
         self._before: LabSnapshot | None = None
+        #: What was taught, step by step, for the handout and for Back's selection.
+        self.notes = LessonNotes(
+            window.inspectors.traffic_model, lambda: self.current is not None, self
+        )
         self.runner = StepRunner(self._lab_idle, self)
         self.runner.done.connect(self._on_step_done)
         self.runner.failed.connect(self._abort)
@@ -61,6 +66,7 @@ class WalkthroughPanel(WalkthroughView):
         self.choice.setCurrentIndex(self.choice.findData(key))
         self._before = LabSnapshot.of(self.window.lab)
         self.current, self.index, self.shown, self.viewing = walk, 0, [], -1
+        self.notes.begin(walk)
         self.run = WalkRun(self.window)
         self.run.switch_store(walk.store)
         self.run.actions.reset_lab()
@@ -115,6 +121,7 @@ class WalkthroughPanel(WalkthroughView):
         if self.current is None or self.done or self.busy:
             return
         self.steps.setCurrentRow(self.index)
+        self.notes.step_started()
         self._set_next(False, "Working…")
         self.runner.perform(self.run, self.current.steps[self.index])
 
@@ -155,7 +162,9 @@ class WalkthroughPanel(WalkthroughView):
     def _finish(self, step: Step) -> None:
         number, count = self.index + 1, len(self.current.steps)
         html = f"<h3>Step {number} of {count}: {escape(step.title)}</h3>"
-        html += f"<p>{escape(text_of(step.explanation, self.run))}</p>"
+        explanation = text_of(step.explanation, self.run)
+        html += f"<p>{escape(explanation)}</p>"
+        self.notes.step_done(step.title, explanation)
         self.index += 1
         if self.done:
             # Below the step's own text, which stays in view (the box is not scrolled down).
@@ -168,6 +177,7 @@ class WalkthroughPanel(WalkthroughView):
         self.viewing = index
         self.steps.setCurrentRow(index)
         self._show(html)
+        self.window.inspectors.highlight_exchanges(self.notes.rows(index))
         if step.highlight is not None:
             step.highlight(self.run)
         self.back_button.setEnabled(index > 0)

@@ -20,6 +20,7 @@ from desktop.inspectors.exchange_report import render_exchange
 from desktop.inspectors.models.cookie_table_model import CookieTableModel
 from desktop.inspectors.models.session_table_model import SessionTableModel
 from desktop.inspectors.models.traffic_table_model import TrafficTableModel
+from desktop.inspectors.timeline_views import TimelineViews
 from desktop.ui.colours import css, highlight_background, palette
 from desktop.ui.elide_delegate import MiddleElideDelegate
 from desktop.ui.widget_names import name_widget
@@ -121,8 +122,10 @@ class InspectorPanel(QSplitter):
         self.traffic_table.selectionModel().selectionChanged.connect(self._show_selected)
         self.traffic_model.rowsInserted.connect(self._follow_latest)
 
+        self.timeline_views = TimelineViews(self.traffic_table, self.traffic_model)
+        self.sequence_diagram = self.timeline_views.diagram
         timeline = QSplitter(Qt.Orientation.Vertical)
-        timeline.addWidget(self.traffic_table)
+        timeline.addWidget(self.timeline_views)
         timeline.addWidget(self.traffic_detail)
         timeline.setSizes([160, 260])
 
@@ -194,6 +197,10 @@ class InspectorPanel(QSplitter):
         self.focus_inspector("jar")
         if name in names:
             self.cookie_table.selectRow(names.index(name))
+
+    def highlight_exchanges(self, rows: range) -> None:
+        """Select a step's timeline rows: the last in the table, all their arrows in the diagram."""
+        self.timeline_views.highlight_rows(rows)
 
     @Slot()
     def _fit_holders(self, top_left=None, bottom_right=None, roles=None) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMenu
 from desktop.classroom.lab_actions import LabActions
 from desktop.lab.embedded_lab import WEAKENING
 from desktop.ui.mnemonics import with_mnemonic
+from desktop.window.diagram_exports import DiagramExports
 from server.config import STORES
 
 SWITCH_LABELS = {
@@ -47,6 +48,7 @@ class LabMenus:
             self._ask_export_har,
             QKeySequence.StandardKey.Save,
         )
+        self.exports = DiagramExports(window, file_menu)
         _action(file_menu, "&Reset the lab", "reset_lab_action", window.reset_lab)
         file_menu.addSeparator()
         _action(file_menu, "&Quit", "quit_action", window.close, QKeySequence.StandardKey.Quit)

@@ -57,6 +57,16 @@ class TrafficTableModel(PlainTableModel):
         self._items.append(replace(entry, number=len(self._items) + 1))
         self.endInsertRows()
 
+    def extend(self, entries: list[TrafficEntry]) -> None:
+        """Add many exchanges at the bottom in one insertion (a saved timeline, a benchmark)."""
+        if not entries:
+            return
+        first = len(self._items)
+        self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
+        for number, entry in enumerate(entries, start=first + 1):
+            self._items.append(replace(entry, number=number))
+        self.endInsertRows()
+
     def clear(self) -> None:
         """Forget every exchange."""
         self.beginResetModel()

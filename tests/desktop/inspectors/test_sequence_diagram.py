@@ -1,0 +1,121 @@
+"""The live sequence diagram: in step with the table and the detail, zoom, theme, visible part."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+import desktop.inspectors.sequence_painter as painter_module
+from desktop.inspectors.panel import InspectorPanel
+from desktop.inspectors.timeline_entry import TrafficEntry
+from server.records import SessionEvent
+
+SID = "c" * 43
+
+
+@pytest.fixture
+def panel(qtbot):
+    """An inspector panel showing its diagram."""
+    panel = InspectorPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 900)
+    panel.timeline_views.show_diagram()
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel
+
+
+def _entries(make_exchange, count: int) -> list[TrafficEntry]:
+    exchange = make_exchange(cookie=f"sessionid={SID}")
+    created = (SessionEvent("created", SID),)
+    return [TrafficEntry(exchange, created, f"hop {n}") for n in range(count)]
+
+
+def _y_of(diagram, row: int) -> int:
+    diagram.ensure_visible(row)
+    scrolled = diagram.verticalScrollBar().value()
+    return int(diagram.hop_top(row) - scrolled + diagram.line_height / 2)
+
+
+def test_new_hops_appear_and_the_newest_is_selected_in_both(qtbot, panel, make_exchange):
+    diagram = panel.sequence_diagram
+    assert diagram.objectName() == "sequence_diagram" and diagram.accessibleName()
+    for entry in _entries(make_exchange, 3):
+        panel.traffic_model.append(entry)
+    assert len(diagram.layout_model.hops) == 3
+    assert diagram.selected_row() == 2
+    assert panel.traffic_table.selectionModel().selectedRows()[0].row() == 2
+
+
+def test_a_click_on_an_arrow_selects_the_row_and_the_detail(qtbot, panel, make_exchange):
+    diagram = panel.sequence_diagram
+    for entry in _entries(make_exchange, 4):
+        panel.traffic_model.append(entry)
+    qtbot.mouseClick(
+        diagram.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(200, _y_of(diagram, 1))
+    )
+    assert panel.traffic_table.selectionModel().selectedRows()[0].row() == 1
+    assert "hop 1" in panel.traffic_detail.toPlainText()
+    panel.traffic_table.selectRow(3)
+    assert diagram.selected_row() == 3
+    qtbot.keyClick(diagram, Qt.Key.Key_Up)
+    assert panel.traffic_table.selectionModel().selectedRows()[0].row() == 2
+
+
+def test_a_step_marks_its_arrows_and_selects_its_last(qtbot, panel, make_exchange):
+    for entry in _entries(make_exchange, 5):
+        panel.traffic_model.append(entry)
+    panel.highlight_exchanges(range(1, 3))
+    assert panel.sequence_diagram.emphasised == range(1, 3)
+    assert panel.traffic_table.selectionModel().selectedRows()[0].row() == 2
+    panel.traffic_model.clear()
+    assert panel.sequence_diagram.emphasised == range(0)
+    assert panel.sequence_diagram.layout_model.hops == []
+
+
+def test_zoom_makes_the_lines_taller(qtbot, panel):
+    diagram = panel.sequence_diagram
+    before = diagram.line_height
+    font = QFont(QApplication.font())
+    font.setPointSize(font.pointSize() + 6)
+    QApplication.setFont(font)
+    try:
+        qtbot.waitUntil(lambda: diagram.line_height > before)
+    finally:
+        QApplication.setFont(QFont())
+
+
+def test_the_theme_paints_the_background(qtbot, panel, make_exchange):
+    before = QPalette(QApplication.palette())
+    dark = QPalette(before)
+    dark.setColor(QPalette.ColorRole.Base, QColor("#101820"))
+    QApplication.setPalette(dark)
+    try:
+        viewport = panel.sequence_diagram.viewport()
+
+        def corner() -> str:
+            image = viewport.grab().toImage()
+            return image.pixelColor(image.width() - 3, image.height() - 3).name()
+
+        qtbot.waitUntil(lambda: corner() == "#101820")
+    finally:
+        QApplication.setPalette(before)
+
+
+def test_only_the_hops_on_screen_are_painted(qtbot, panel, make_exchange, monkeypatch):
+    diagram = panel.sequence_diagram
+    panel.traffic_model.extend(_entries(make_exchange, 5000))
+    assert diagram.selected_row() == 4999 and len(diagram.layout_model.hops) == 5000
+    painted = []
+    real = painter_module._hop
+    monkeypatch.setattr(
+        painter_module,
+        "_hop",
+        lambda view, p, hop, *rest: painted.append(hop.row) or real(view, p, hop, *rest),
+    )
+    diagram.viewport().repaint()
+    assert painted and max(painted) == 4999
+    lines = diagram.viewport().height() / diagram.line_height
+    assert len(painted) <= lines  # each hop has two lines: half a screen's worth at most
