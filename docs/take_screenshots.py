@@ -1,8 +1,9 @@
 """Take the docs' screenshots from the real app, offscreen: ``python docs/take_screenshots.py``.
 
 One of the window after login (for the README), one at the end of every walkthrough, three on
-a 1366×768 projector with presenter zoom (system, dark and high-contrast themes) and one after
-a HAR export; then writes ``docs/scenarios.md`` around them.
+a 1366×768 projector with presenter zoom (system, dark and high-contrast themes), one after
+a HAR export, and two of the sequence diagram (after a login, during the hijacking scenario);
+then writes ``docs/scenarios.md`` around them.
 """
 
 from __future__ import annotations
@@ -117,6 +118,49 @@ def settle(app: QApplication) -> None:
         time.sleep(0.01)
 
 
+def show_diagram(app: QApplication, window: MainWindow, row: int) -> None:
+    """Bring the timeline's diagram to the front, give it most of the column, select ``row``."""
+    inspectors = window.inspectors
+    inspectors.focus_inspector("timeline")
+    inspectors.timeline_views.show_diagram()
+    inspectors.setSizes([110, 150, 640])
+    inspectors.timeline_views.parentWidget().setSizes([520, 120])
+    settle(app)
+    inspectors.traffic_table.selectRow(row)
+    settle(app)
+
+
+def diagram_after_login(app: QApplication, folder: Path) -> str:
+    """The diagram after a login, the POST that rotated the session id selected."""
+    window = open_window(app, folder)
+    log_in(app, window)
+    show_diagram(app, window, window.inspectors.traffic_model.rowCount() - 2)
+    name = "diagram-after-login.png"
+    window.grab().save(str(HERE / name))
+    window.close()
+    return name
+
+
+def diagram_hijack(app: QApplication, folder: Path) -> str:
+    """The diagram while a session is stolen: the thief's browser is welcomed as alice."""
+    window = open_window(app, folder)
+    panel = window.walkthrough_panel
+    panel.start("hijack")
+    wait_for(app, panel.next_button.isEnabled)
+    for number in range(1, 5):
+        panel.forward()
+        wait_for(app, lambda n=number: panel.index == n and panel.next_button.isEnabled())
+    rows = panel.notes.rows(panel.index - 1)
+    show_diagram(app, window, rows.stop - 1)
+    window.inspectors.highlight_exchanges(rows)
+    settle(app)
+    name = "diagram-hijack.png"
+    window.grab().save(str(SHOTS / name))
+    panel.stop()
+    window.close()
+    return name
+
+
 def har_export(app: QApplication, folder: Path) -> None:
     """The window right after exporting its timeline."""
     window = open_window(app, folder)
@@ -147,6 +191,8 @@ def main() -> int:
         for theme in ("system", "dark", "high_contrast"):
             print(f"{projector(app, scratch / ('projector-' + theme), theme)}: done", flush=True)
         har_export(app, scratch / "har")
+        print(f"{diagram_after_login(app, scratch / 'diagram-login')}: done", flush=True)
+        print(f"{diagram_hijack(app, scratch / 'diagram-hijack')}: done", flush=True)
     write_index(sections)
     return 0
 
@@ -181,6 +227,17 @@ def write_index(sections) -> None:
         "![The same in the Dark theme](scenarios/projector-dark.png)",
         "",
         "![The same in the High contrast theme](scenarios/projector-high-contrast.png)",
+        "",
+        "## The timeline as a sequence diagram",
+        "",
+        "The timeline's **Diagram** tab draws every hop as an arrow between lanes (browsers, the",
+        "other site's page, the server, the session store), with the cookies sent, held back and",
+        "set as notes and the store's changes as arrows to the store. During a walkthrough the",
+        "hops of the step on screen are marked; here the thief's Browser 2 sends Browser 1's",
+        "session id and the server answers as to alice. **File → Export diagram** (SVG, PNG) and",
+        "**File → Export lesson handout** (HTML, PDF) hide secrets by default.",
+        "",
+        "![The diagram during the hijacking scenario](scenarios/diagram-hijack.png)",
         "",
         "## Export the timeline, reset the lab",
         "",

@@ -71,9 +71,10 @@ def _table(model, object_name: str, accessible: str, description: str) -> QTable
     view.horizontalHeader().setStretchLastSection(True)
     # Measure only the rows on screen when fitting columns; the timeline grows without end.
     view.horizontalHeader().setResizeContentsPrecision(0)
-    # Fit the columns to what they hold whenever rows come or go.
+    # Fit the columns to what they hold whenever rows come or go; a hidden table (behind the
+    # diagram, or another inspector's tab) would measure every row: it is fitted when shown.
     for signal in (model.rowsInserted, model.modelReset):
-        signal.connect(lambda *_: fit_columns(view))
+        signal.connect(lambda *_: view.isVisible() and fit_columns(view))
     return view
 
 
@@ -124,6 +125,7 @@ class InspectorPanel(QSplitter):
 
         self.timeline_views = TimelineViews(self.traffic_table, self.traffic_model)
         self.sequence_diagram = self.timeline_views.diagram
+        self.timeline_views.currentChanged.connect(lambda: fit_columns(self.traffic_table))
         timeline = QSplitter(Qt.Orientation.Vertical)
         timeline.addWidget(self.timeline_views)
         timeline.addWidget(self.traffic_detail)

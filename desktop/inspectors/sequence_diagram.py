@@ -69,7 +69,9 @@ class SequenceDiagram(QAbstractScrollArea):
     def _content_width(self) -> float:
         gutter, width = self._geometry()
         lanes = gutter + width * len(self.layout_model.lanes)
-        text = gutter + self._metrics().averageCharWidth() * (self.layout_model.widest + 6)
+        # Store arrows start at the server's lane, the rightmost place any text starts.
+        widest = self._metrics().averageCharWidth() * (self.layout_model.widest + 4)
+        text = self.lane_x("server") + widest
         return max(lanes, text)
 
     def _update_scrollbars(self) -> None:

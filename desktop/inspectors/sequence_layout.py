@@ -155,6 +155,8 @@ class SequenceLayout:
         #: Per browser: the last hop's index and where its redirect pointed (or None).
         self._last: dict[str, tuple[int, str | None]] = {}
         self.widest = 0  # characters of the longest line's text
+        #: Which browser each cookie value was set in, to show one sent from another browser.
+        self._set_in: dict[str, str] = {}
 
     @property
     def lanes(self) -> list[Lane]:
@@ -195,7 +197,11 @@ class SequenceLayout:
         )
         if sent := exchange.cookies_sent:
             pairs = "; ".join(f"{k}={naming.value(v)}" for k, v in sent.items())
-            lines.append(Line("cookie", f"Cookie: {pairs}", browser))
+            # A stolen or planted cookie: set in another browser's jar, sent from this one.
+            owners = {self._set_in.get(v, entry.browser) for v in sent.values()} - {entry.browser}
+            note = f" (set in {', '.join(sorted(owners))}!)" if owners else ""
+            tone = "warning" if owners else "info"
+            lines.append(Line("cookie", f"Cookie: {pairs}{note}", browser, tone=tone))
         for held in exchange.cookies_withheld:
             text = f"Held back: {held.name} ({held.reason})"
             lines.append(Line("withheld", text, browser, tone="warning"))
@@ -205,6 +211,7 @@ class SequenceLayout:
             tone = "warning" if event.kind == "expired" else "info"
             lines.append(Line("store", _store_text(event, naming), SERVER, STORE, tone))
         for cookie in exchange.cookies_set:
+            self._set_in.setdefault(cookie.value, entry.browser)
             lines.append(Line("set_cookie", _set_cookie_text(cookie, naming), browser))
         redirect_from = None
         previous = self._last.get(entry.browser)

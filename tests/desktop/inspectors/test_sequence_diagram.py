@@ -77,14 +77,14 @@ def test_a_step_marks_its_arrows_and_selects_its_last(qtbot, panel, make_exchang
 
 def test_zoom_makes_the_lines_taller(qtbot, panel):
     diagram = panel.sequence_diagram
-    before = diagram.line_height
-    font = QFont(QApplication.font())
-    font.setPointSize(font.pointSize() + 6)
-    QApplication.setFont(font)
+    before, lines = QFont(QApplication.font()), diagram.line_height
+    larger = QFont(before)
+    larger.setPointSize(before.pointSize() + 6)
+    QApplication.setFont(larger)
     try:
-        qtbot.waitUntil(lambda: diagram.line_height > before)
+        qtbot.waitUntil(lambda: diagram.line_height > lines)
     finally:
-        QApplication.setFont(QFont())
+        QApplication.setFont(before)
 
 
 def test_the_theme_paints_the_background(qtbot, panel, make_exchange):

@@ -61,7 +61,9 @@ def login_entries(make_exchange):
 def test_lanes_are_browsers_then_server_then_store(login_entries):
     layout = layout_of(login_entries)
     assert [lane.title for lane in layout.lanes] == ["Browser 1", "Server", "Session store"]
-    layout.add(TrafficEntry(login_entries[0].exchange, (), "", browser="Browser 2"))
+    stolen = layout.add(TrafficEntry(login_entries[2].exchange, (), "", browser="Browser 2"))
+    assert stolen.lines[1].text == "Cookie: sessionid=bbbb… (set in Browser 1!)"
+    assert stolen.lines[1].tone == "warning"
     assert [lane.key for lane in layout.lanes] == [
         "browser:Browser 1",
         "browser:Browser 2",
