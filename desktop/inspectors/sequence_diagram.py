@@ -69,9 +69,11 @@ class SequenceDiagram(QAbstractScrollArea):
     def _content_width(self) -> float:
         gutter, width = self._geometry()
         lanes = gutter + width * len(self.layout_model.lanes)
-        # Store arrows start at the server's lane, the rightmost place any text starts.
+        # Notes start at a browser's lane (or the other site's), the rightmost being left of
+        # the server's; store labels end at the store's lane.
         widest = self._metrics().averageCharWidth() * (self.layout_model.widest + 4)
-        text = self.lane_x("server") + widest
+        order = self.layout_model.lanes
+        text = self.lane_x(order[max(0, len(order) - 3)].key) + widest
         return max(lanes, text)
 
     def _update_scrollbars(self) -> None:

@@ -85,6 +85,12 @@ class Line:
         """Whether the line is an arrow between two lanes."""
         return self.target is not None
 
+    @property
+    def label_at_end(self) -> bool:
+        """Whether the label ends at the arrow's head (the store's: the rightmost lane, so
+        its text runs left over the empty lanes rather than out of the picture)."""
+        return self.kind == "store"
+
 
 @dataclass(frozen=True)
 class Hop:
@@ -110,6 +116,8 @@ def _set_cookie_text(cookie: SetCookie, naming: Naming) -> str:
     value = naming.value(cookie.value) if cookie.value else ""
     parts = [f"{cookie.name}={value}"]
     for key, val in cookie.attributes.items():
+        if cookie.deletes and key != "max-age":
+            continue  # the rest of a deletion (a date in 1970, the path) says no more
         name = ATTRIBUTE_NAMES.get(key, key)
         parts.append(f"{name}={val}" if val else name)
     return "Set-Cookie: " + "; ".join(parts) + (" (deletes it)" if cookie.deletes else "")

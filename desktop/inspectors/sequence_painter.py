@@ -70,6 +70,8 @@ def _hop(
             x1, x2 = lane_x[line.source], lane_x[line.target]
             _arrow(painter, line, x1, x2, y + lh * 0.8, QPen(colour, 1.6))
             at = QPointF(min(x1, x2) + char, y + lh * 0.8 - metrics.descent() - 3)
+            if line.label_at_end:
+                at.setX(max(x1, x2) - char - metrics.horizontalAdvance(text))
             # The label's own band of the background hides the lifelines it crosses.
             band = QRectF(at.x() - 2, at.y() - metrics.ascent(), 0, metrics.height())
             band.setWidth(metrics.horizontalAdvance(text) + 4)

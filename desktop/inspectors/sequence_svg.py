@@ -53,11 +53,23 @@ class _Geometry:
         self.index = layout.lane_index()
         self.char = style.font_size * CHAR_WIDTH
         self.gutter = self.char * 7
-        self.lane_width = self.char * 28
+        # Narrow lanes keep the picture's text large when it is scaled to a slide or a page;
+        # a label longer than its lanes runs on over a band of background.
+        self.lane_width = self.char * 22
         self.header = style.line_height * 1.4
-        right = self.x(len(self.index) - 1) + self.lane_width / 2
-        # Store arrows start at the server, the rightmost place any text starts.
-        self.width = max(right, self.lane_x("server") + self.char * (layout.widest + 3))
+        self.width = self.x(len(self.index) - 1) + self.lane_width / 2
+
+    def fit(self, hop: Hop) -> None:
+        """Widen the picture to the end of the hop's longest text."""
+        for line in hop.lines:
+            if line.label_at_end:
+                continue
+            start = (
+                self.left(hop)
+                if not line.is_arrow
+                else min(self.lane_x(line.source), self.lane_x(line.target)) + self.char
+            )
+            self.width = max(self.width, start + self.char * (len(line.text) + 4))
 
     def x(self, lane: int) -> float:
         return self.gutter + self.lane_width * (lane + 0.5)
@@ -87,6 +99,9 @@ def _line(geo: _Geometry, hop: Hop, line: Line, top: float) -> list[str]:
         y = top + h * 0.8
         tip = 8 if x2 > x1 else -8
         dash = ' stroke-dasharray="5 4"' if line.kind == "initiated" else ""
+        start = min(x1, x2) + geo.char
+        if line.label_at_end:
+            start = max(x1, x2) - geo.char * (len(text) + 1)
         parts = [
             f'<g class="arrow {line.kind}" data-row="{hop.row}" data-from={quoteattr(line.source)}'
             f" data-to={quoteattr(line.target)}>",
@@ -95,10 +110,10 @@ def _line(geo: _Geometry, hop: Hop, line: Line, top: float) -> list[str]:
             f'<polygon points="{x2:.1f},{y:.1f} {x2 - tip:.1f},{y - 4:.1f} {x2 - tip:.1f},'
             f'{y + 4:.1f}" fill="{colour}"/>',
             # A band of background behind the label hides the lifelines it crosses.
-            f'<rect x="{min(x1, x2) + geo.char * 0.7:.1f}" y="{y - h * 0.62:.1f}" '
+            f'<rect x="{start - geo.char * 0.3:.1f}" y="{y - h * 0.62:.1f}" '
             f'width="{geo.char * (len(text) + 0.6):.1f}" height="{h * 0.5:.1f}" '
             f'fill="{style.background}"/>',
-            _text(min(x1, x2) + geo.char, y - h * 0.25, text, colour, "label"),
+            _text(start, y - h * 0.25, text, colour, "label"),
             "</g>",
         ]
         return parts
@@ -124,6 +139,8 @@ def svg_of(
     geo = _Geometry(layout, style)
     chosen = [layout.hops[i] for i in (range(len(layout.hops)) if hops is None else hops)]
     h = style.line_height
+    for hop in layout.hops:  # every piece of one timeline as wide as the widest: lanes align
+        geo.fit(hop)
     rows = sum(len(hop.lines) for hop in chosen)
     height = geo.header + rows * h + h * 0.5
     body: list[str] = []

@@ -166,6 +166,11 @@ def test_the_svg_has_its_lanes_and_arrows_and_no_secret(login_entries):
         assert secret not in text
     assert "[password 1]" in text
     assert root.find(f"{SVG}path").get("class") == "redirect"
+    store_x = max(float(line.get("x1")) for line in root.iter(f"{SVG}line"))
+    for group in (g for g in arrows if g.get("class") == "arrow store"):
+        label = group.find(f"{SVG}text")
+        end = float(label.get("x")) + len(label.text) * 0.6 * 14
+        assert end <= store_x  # the store's labels end at its lane, inside the picture
 
 
 def test_the_handout_tells_each_step_with_its_hops_redacted(login_entries):
