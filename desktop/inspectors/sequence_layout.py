@@ -171,7 +171,7 @@ class SequenceLayout:
         """The lanes, left to right: the other site (once used), browsers, server, store."""
         lanes = []
         if self._other_site is not None:
-            lanes.append(Lane(OTHER_SITE, f"Other site ({self._other_site})"))
+            lanes.append(Lane(OTHER_SITE, "Other site"))
         lanes += [Lane(f"browser:{name}", name) for name in self._browsers]
         return [*lanes, Lane(SERVER, "Server"), Lane(STORE, "Session store")]
 
@@ -191,18 +191,17 @@ class SequenceLayout:
             self._browsers.append(entry.browser)
         browser = f"browser:{entry.browser}"
         parts = urlsplit(exchange.url)
-        target = SERVER
-        if parts.hostname != self.server_host:
-            target, self._other_site = OTHER_SITE, self._other_site or parts.netloc
+        target, where = SERVER, exchange.path
+        if parts.hostname != self.server_host:  # named by its host too, as the table does
+            target, where = OTHER_SITE, f"{parts.netloc}{exchange.path}"
+            self._other_site = self._other_site or parts.netloc
         lines = []
         if exchange.initiator is not None:
             self._other_site = self._other_site or urlsplit(exchange.initiator).netloc
             lines.append(Line("initiated", "its page makes the browser send", OTHER_SITE, browser))
         status = f"{exchange.status} {exchange.reason}".strip()
         tone = "error" if exchange.status >= 400 else "info"
-        lines.append(
-            Line("hop", f"{exchange.method} {exchange.path} → {status}", browser, target, tone)
-        )
+        lines.append(Line("hop", f"{exchange.method} {where} → {status}", browser, target, tone))
         if sent := exchange.cookies_sent:
             pairs = "; ".join(f"{k}={naming.value(v)}" for k, v in sent.items())
             # A stolen or planted cookie: set in another browser's jar, sent from this one.

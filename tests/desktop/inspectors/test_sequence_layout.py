@@ -110,8 +110,9 @@ def test_other_site_lane_and_the_request_it_started(make_exchange):
     bait = make_exchange(url="http://localhost:6001/", path="/")
     forged = make_exchange(method="POST", initiator="http://localhost:6001/", status=400)
     layout = layout_of([TrafficEntry(bait, (), ""), TrafficEntry(forged, (), "")])
-    assert layout.lanes[0].title == "Other site (localhost:6001)"
-    assert layout.hops[0].lines[0].target == "other_site"
+    assert layout.lanes[0].title == "Other site"
+    bait_hop = layout.hops[0].lines[0]
+    assert (bait_hop.target, bait_hop.text) == ("other_site", "GET localhost:6001/ → 200 OK")
     started, hop = layout.hops[1].lines
     assert (started.kind, started.source, started.target) == (
         "initiated",
