@@ -134,6 +134,9 @@ class ChallengePanel(QWidget):
         self.verdict = verdict
         if verdict.kind == "solved":
             self.progress.record_solved(self.current.key)
+            # The hop that carried the attack out: its arrow in the diagram, its row selected.
+            rows = self.window.inspectors.traffic_model.rowCount()
+            self.window.inspectors.highlight_exchanges(range(rows - 1, rows))
         self._show()
 
     def _show(self) -> None:
