@@ -27,7 +27,7 @@ STYLE = """
 body { font-family: sans-serif; max-width: 60em; margin: 2em auto; color: #1a1a1a; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.6em; }
 .figure { overflow-x: auto; margin: 0.6em 0; } .note { color: #555; }
-li { margin: 0.25em 0; } code { font-size: 0.95em; }
+li { margin: 0.25em 0; } code { font-family: monospace, monospace; font-size: 0.95em; }
 """
 
 
