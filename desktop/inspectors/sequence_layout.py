@@ -14,48 +14,14 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
-from desktop.browser.exchange import Exchange, SetCookie
-from desktop.inspectors.narration import short_id
+from desktop.inspectors.sequence_text import Naming, form_text, set_cookie_text, store_text
 
 if TYPE_CHECKING:  # the entry is plain data; imported for its name only
     from desktop.inspectors.timeline_entry import TrafficEntry
 
 OTHER_SITE, SERVER, STORE = "other_site", "server", "store"
-#: How ``Set-Cookie`` attributes are written back (the parsed header lower-cases them).
-ATTRIBUTE_NAMES = {
-    "path": "Path",
-    "domain": "Domain",
-    "expires": "Expires",
-    "max-age": "Max-Age",
-    "httponly": "HttpOnly",
-    "secure": "Secure",
-    "samesite": "SameSite",
-}
-STORE_VERBS = {
-    "created": "created",
-    "changed": "changed",
-    "rotated": "rotated",
-    "deleted": "deleted",
-    "expired": "expired",
-}
-
-
-class Naming:
-    """How values are written on screen: session ids and long values by their first characters."""
-
-    def value(self, value: str) -> str:
-        """A cookie value, session id, token or password as the diagram shows it."""
-        return short_id(value) if len(value) > 8 else value
-
-    def field(self, name: str, value: str) -> str:
-        """A form field's value."""
-        return self.value(value)
-
-    def text(self, text: str) -> str:
-        """Free text (a sentence); unchanged on screen."""
-        return text
 
 
 @dataclass(frozen=True)
@@ -110,35 +76,6 @@ class Hop:
         """The diagram line of the hop's own arrow."""
         kinds = [line.kind for line in self.lines]
         return self.first_line + kinds.index("hop")
-
-
-def _set_cookie_text(cookie: SetCookie, naming: Naming) -> str:
-    value = naming.value(cookie.value) if cookie.value else ""
-    parts = [f"{cookie.name}={value}"]
-    for key, val in cookie.attributes.items():
-        if cookie.deletes and key != "max-age":
-            continue  # the rest of a deletion (a date in 1970, the path) says no more
-        name = ATTRIBUTE_NAMES.get(key, key)
-        parts.append(f"{name}={val}" if val else name)
-    return "Set-Cookie: " + "; ".join(parts) + (" (deletes it)" if cookie.deletes else "")
-
-
-def _form_text(exchange: Exchange, naming: Naming) -> str | None:
-    if exchange.method != "POST" or not exchange.request_body:
-        return None
-    fields = parse_qsl(exchange.request_body, keep_blank_values=True)
-    if not fields:
-        return None
-    return "Form: " + ", ".join(f"{k}={naming.field(k, v)}" for k, v in fields)
-
-
-def _store_text(event, naming: Naming) -> str:
-    user = event.record.data.get("userid") if event.record is not None else None
-    who = f" (user {user})" if user else ""
-    if event.kind == "rotated":
-        old = naming.value(event.old_sid or "")
-        return f"rotated {old} → {naming.value(event.sid)}{who}"
-    return f"{STORE_VERBS.get(event.kind, event.kind)} session {naming.value(event.sid)}{who}"
 
 
 class SequenceLayout:
@@ -212,14 +149,14 @@ class SequenceLayout:
         for held in exchange.cookies_withheld:
             text = f"Held back: {held.name} ({held.reason})"
             lines.append(Line("withheld", text, browser, tone="warning"))
-        if (form := _form_text(exchange, naming)) is not None:
+        if (form := form_text(exchange, naming)) is not None:
             lines.append(Line("form", form, browser))
         for event in entry.events:
             tone = "warning" if event.kind == "expired" else "info"
-            lines.append(Line("store", _store_text(event, naming), SERVER, STORE, tone))
+            lines.append(Line("store", store_text(event, naming), SERVER, STORE, tone))
         for cookie in exchange.cookies_set:
             self._set_in.setdefault(cookie.value, entry.browser)
-            lines.append(Line("set_cookie", _set_cookie_text(cookie, naming), browser))
+            lines.append(Line("set_cookie", set_cookie_text(cookie, naming), browser))
         redirect_from = None
         previous = self._last.get(entry.browser)
         if previous is not None and previous[1] == exchange.url:

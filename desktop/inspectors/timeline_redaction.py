@@ -18,7 +18,7 @@ from desktop.inspectors.har_redaction import (
     long_secrets,
     secret_labels,
 )
-from desktop.inspectors.sequence_layout import Naming
+from desktop.inspectors.sequence_text import Naming
 
 if TYPE_CHECKING:
     from desktop.inspectors.timeline_entry import TrafficEntry

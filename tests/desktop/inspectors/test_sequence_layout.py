@@ -191,5 +191,11 @@ def test_the_handout_tells_each_step_with_its_hops_redacted(login_entries):
 
 
 def test_the_plain_modules_load_no_qt():
-    for module in ("sequence_layout", "sequence_svg", "handout", "timeline_redaction"):
+    for module in (
+        "sequence_layout",
+        "sequence_text",
+        "sequence_svg",
+        "handout",
+        "timeline_redaction",
+    ):
         assert not loads_qt(f"desktop.inspectors.{module}")
