@@ -6,7 +6,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop.classroom.lab_actions import DEFAULT_LIFETIMES
 from desktop.classroom.lab_window import LabWindow
-from desktop.lab.embedded_lab import WEAKENING
+from desktop.lab.embedded_lab import FIXES, WEAKENING
 from server.paths import LOGIN_PATH
 
 POLL_MS = 50
@@ -36,6 +36,8 @@ class LabReset(QObject):
             browser.controller.cancel()
         for name in WEAKENING:
             window.controls.set_switch(name, False)
+        for name in FIXES:
+            window.lab.set_fix(name, False)
         window.controls.set_lifetimes(*DEFAULT_LIFETIMES)
         window.close_extra_browsers()
         window.inspectors.reset()

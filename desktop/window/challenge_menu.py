@@ -74,6 +74,11 @@ class ChallengeMenu:
         self._dock.show()
         return self._dock.widget()
 
+    def leave(self) -> None:
+        """Leave the running challenge, if the panel was ever opened (a Reset of the lab)."""
+        if self._dock is not None:
+            self._dock.widget().leave()
+
     def show_panel(self) -> None:
         """Show the challenge panel."""
         self.panel.choice.setFocus()

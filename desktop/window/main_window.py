@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         """File → Reset the lab: end the walkthrough, cancel requests, empty store and jar."""
         if self._walkthrough_panel is not None:
             self._walkthrough_panel.stop()
+        self.challenge_menu.leave()
         self.lab_reset.start()
 
     @Slot(int)

@@ -75,3 +75,13 @@ def test_leaving_a_challenge_puts_the_teachers_lab_back(qtbot, window):
     panel.leave()
     assert window.lab.state.store_name == "sqlite" and not window.lab.switches
     assert window.settings.store == "sqlite"  # the challenge's store was never saved
+
+
+def test_reset_the_lab_leaves_the_challenge_and_turns_its_fix_off(qtbot, window):
+    window.findChild(QAction, "challenges_open_action").trigger()
+    panel = window.challenge_menu.panel
+    panel.start("logout_csrf", fixed=True)
+    assert "post_logout" in window.lab.fixes
+    window.findChild(QAction, "reset_lab_action").trigger()
+    assert panel.current is None
+    assert not window.lab.fixes and not window.lab.switches
