@@ -181,6 +181,16 @@ class SequenceDiagram(QAbstractScrollArea):
             return True
         return super().viewportEvent(event)
 
+    def focusInEvent(self, event) -> None:
+        """Show where the keyboard is (the selected hop is outlined)."""
+        super().focusInEvent(event)
+        self.viewport().update()
+
+    def focusOutEvent(self, event) -> None:
+        """The outline goes with the keyboard."""
+        super().focusOutEvent(event)
+        self.viewport().update()
+
     def resizeEvent(self, event) -> None:
         """Lanes share the new width; the selected hop stays in view."""
         super().resizeEvent(event)

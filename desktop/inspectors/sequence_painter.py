@@ -124,6 +124,10 @@ def paint_diagram(view, painter: QPainter) -> None:
             row_band = colours.emphasised
         if row_band is not None:
             painter.fillRect(band, row_band)
+        if row == selected and view.hasFocus():  # where the keyboard is (Up, Down)
+            painter.setPen(QPen(colours.text, 1, Qt.PenStyle.DotLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(band.adjusted(1, 1, -2, -2))
         painter.setPen(colours.muted)
         painter.drawText(QPointF(4 - x0, top + lh * 0.8 - metrics.descent() - 3), f"#{hop.number}")
         arrows[row] = _hop(view, painter, hop, top, colours, x0, row_band)
