@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,3 +94,15 @@ def loaded_by_import(module: str, *names: str) -> list[bool]:
 def loads_qt(module: str) -> bool:
     """Tell whether importing ``module`` in a fresh interpreter loads PySide6."""
     return loaded_by_import(module, "PySide6") == [True]
+
+
+class ArrivalsWatch(threading.Event):
+    """Stands in for the server's delay switch and notes when a request starts waiting."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.arrived = threading.Event()
+
+    def wait(self, timeout=None):
+        self.arrived.set()
+        return super().wait(timeout)

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import requests
 
 
 class Tmpfs:
@@ -48,3 +49,12 @@ def tmpfs(tmp_path):
         pytest.skip(reason)
     yield Tmpfs(folder)
     subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+@pytest.fixture
+def http():
+    """A ``requests`` session that ignores proxy settings; closed afterwards."""
+    session = requests.Session()
+    session.trust_env = False
+    yield session
+    session.close()

@@ -21,15 +21,6 @@ def server_threads() -> list[str]:
 
 
 @pytest.fixture
-def http():
-    """A ``requests`` session that ignores proxy settings; closed afterwards."""
-    session = requests.Session()
-    session.trust_env = False
-    yield session
-    session.close()
-
-
-@pytest.fixture
 def make_server():
     """Return a factory of EmbeddedServers that are all stopped at teardown."""
     servers = []

@@ -31,15 +31,6 @@ def server(app):
     running.stop()
 
 
-@pytest.fixture
-def http():
-    """A ``requests`` session that ignores proxy settings; closed afterwards."""
-    session = requests.Session()
-    session.trust_env = False
-    yield session
-    session.close()
-
-
 def connect(server: EmbeddedServer) -> socket.socket:
     """Open a connection to ``server``; blocking calls on it give up after a generous while."""
     connection = socket.create_connection(("127.0.0.1", server.port), timeout=READ_TIMEOUT * 3 + 2)

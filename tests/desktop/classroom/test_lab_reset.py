@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from helpers import page_text
+from helpers import ArrivalsWatch, page_text
 from PySide6.QtGui import QAction
 
 from desktop.lab.embedded_lab import Lab
 from desktop.window.main_window import MainWindow
 
 DELAY = 0.8  # --delay: every response waits this long
-
-
-class ArrivalsWatch(threading.Event):
-    """Stands in for the server's delay switch and notes when a request starts waiting."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.arrived = threading.Event()
-
-    def wait(self, timeout=None):
-        self.arrived.set()
-        return super().wait(timeout)
 
 
 @pytest.fixture

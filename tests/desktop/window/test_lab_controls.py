@@ -2,21 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-
-from helpers import page_text
-
-
-class ArrivalsWatch(threading.Event):
-    """Stands in for the server's delay switch and notes when a request starts waiting."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.arrived = threading.Event()
-
-    def wait(self, timeout=None):
-        self.arrived.set()
-        return super().wait(timeout)
+from helpers import ArrivalsWatch, page_text
 
 
 def test_a_store_switch_during_a_request_is_not_called_a_dead_server(qtbot, window):
