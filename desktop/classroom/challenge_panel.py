@@ -53,11 +53,17 @@ class ChallengePanel(QWidget):
         self.watcher.changed.connect(self._judge)
 
         self.choice = name_widget(QComboBox(), "challenge_choice", "Challenge")
+        # Long titles must not widen the dock past a projector's screen: they elide instead.
+        self.choice.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.choice.setMinimumContentsLength(12)
         for number, challenge in enumerate(challenges, 1):
             self.choice.addItem(f"{number}. {challenge.title}", challenge.key)
         start = name_widget(QPushButton("&Start"), "challenge_start", "Start the challenge")
         start.clicked.connect(lambda: self.start(self.choice.currentData()))
         self.goal = name_widget(QTextBrowser(), "challenge_goal", "Goal, hints and verdict")
+        self.goal.setMinimumHeight(120)
         self.hint_button = name_widget(QPushButton(), "challenge_hint", "Show a hint")
         self.hint_button.clicked.connect(self.show_hint)
         self.reset_button = name_widget(
@@ -77,7 +83,7 @@ class ChallengePanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.choice, 1)
         top.addWidget(start)
-        buttons = QHBoxLayout()
+        buttons = QVBoxLayout()  # one above the other: side by side they are too wide at zoom
         for button in (self.hint_button, self.reset_button, self.fix_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QMenu
+from PySide6.QtWidgets import QDockWidget, QFrame, QMenu, QScrollArea
 
 from desktop.classroom.challenge_panel import ChallengePanel
 from desktop.classroom.challenge_progress import ChallengeProgress
@@ -60,11 +60,15 @@ class ChallengeMenu:
     def panel(self) -> ChallengePanel:
         """The challenge panel, in its dock (shown)."""
         if self._dock is None:
-            panel = ChallengePanel(self.window, CHALLENGES, self.progress)
+            self._panel = ChallengePanel(self.window, CHALLENGES, self.progress)
             dock = name_widget(
                 QDockWidget("Challenges", self.window), "challenge_dock", "Challenges"
             )
-            dock.setWidget(panel)
+            # Scrolls rather than growing the window past a projector's 768 lines at zoom.
+            scroll = QScrollArea(widgetResizable=True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(self._panel)
+            dock.setWidget(scroll)
             self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             # A third of a 1366-pixel projector at most: the inspectors keep the room they need.
             self.window.resizeDocks(
@@ -72,12 +76,12 @@ class ChallengeMenu:
             )
             self._dock = dock
         self._dock.show()
-        return self._dock.widget()
+        return self._panel
 
     def leave(self) -> None:
         """Leave the running challenge, if the panel was ever opened (a Reset of the lab)."""
         if self._dock is not None:
-            self._dock.widget().leave()
+            self._panel.leave()
 
     def show_panel(self) -> None:
         """Show the challenge panel."""
