@@ -1,0 +1,24 @@
+"""The Challenges menu sits before Help, and its dock fits a projector at presenter zoom."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction
+
+
+def test_the_challenges_menu_comes_before_help(window):
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles.index("Challen&ges") == titles.index("&Help") - 1
+
+
+def test_the_dock_fits_1366_by_768_with_presenter_zoom(qtbot, window):
+    window.resize(1366, 768)
+    for _ in range(3):
+        window.zoom.actions()[0].trigger()  # Larger text, as Ctrl+plus
+    window.findChild(QAction, "challenges_open_action").trigger()
+    panel = window.challenge_menu.panel
+    panel.start("forge")  # the longest panel: tools shown
+    qtbot.waitUntil(lambda: panel.tools.isVisible())
+    assert window.minimumSizeHint().width() <= 1366
+    assert window.minimumSizeHint().height() <= 768
+    assert panel.minimumSizeHint().width() <= 1366 // 3  # a third of the screen is enough
+    panel.leave()
