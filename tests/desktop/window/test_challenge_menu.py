@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtGui import QAction
 
 
@@ -10,10 +11,17 @@ def test_the_challenges_menu_comes_before_help(window):
     assert titles.index("Challen&ges") == titles.index("&Help") - 1
 
 
-def test_the_dock_fits_1366_by_768_with_presenter_zoom(qtbot, window):
-    window.resize(1366, 768)
+@pytest.fixture
+def presenter_zoom(window):
+    """Ctrl+plus three times; the application's font is put back afterwards (it is global)."""
     for _ in range(3):
-        window.zoom.actions()[0].trigger()  # Larger text, as Ctrl+plus
+        window.zoom.larger.trigger()
+    yield
+    window.zoom.reset.trigger()
+
+
+def test_the_dock_fits_1366_by_768_with_presenter_zoom(qtbot, window, presenter_zoom):
+    window.resize(1366, 768)
     window.findChild(QAction, "challenges_open_action").trigger()
     panel = window.challenge_menu.panel
     panel.start("forge")  # the longest panel: tools shown
