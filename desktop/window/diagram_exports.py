@@ -70,16 +70,17 @@ class DiagramExports:
             self.window, "Export diagram", "session-lab-diagram.svg", DIAGRAM_FILTERS
         )
         if choice is not None:
-            self._save(self.export_diagram, *choice, "the diagram")
+            self.save(self.export_diagram, *choice, "the diagram")
 
     def _ask_handout(self) -> None:
         choice = ask_export(
             self.window, "Export lesson handout", "session-lab-handout.html", HANDOUT_FILTERS
         )
         if choice is not None:
-            self._save(self.export_handout, *choice, "the handout")
+            self.save(self.export_handout, *choice, "the handout")
 
-    def _save(self, write, path: Path, hide_secrets: bool, what: str) -> None:
+    def save(self, write, path: Path, hide_secrets: bool, what: str) -> None:
+        """Call ``write(path, hide_secrets=…)`` and say in the status line how it went."""
         try:
             write(path, hide_secrets=hide_secrets)
         except OSError as error:

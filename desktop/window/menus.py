@@ -193,15 +193,5 @@ class LabMenus:
         from desktop.window.har_dialog import ask_har_export
 
         choice = ask_har_export(self.window)
-        if choice is None:
-            return
-        path, hide_secrets = choice
-        try:
-            self.actions.export_har(path, hide_secrets=hide_secrets)
-        except OSError as error:
-            self.window.status.show_message(
-                f"Could not save the timeline: {error.strerror or error}", "error"
-            )
-            return
-        hidden = " (passwords, cookie values and session ids hidden)" if hide_secrets else ""
-        self.window.status.show_message(f"Saved the timeline to {path}{hidden}.")
+        if choice is not None:
+            self.exports.save(self.actions.export_har, *choice, "the timeline")
