@@ -102,6 +102,8 @@ class ChallengePanel(QWidget):
         self.current, self.fixed = self.challenges[key], fixed
         self.verdict, self.shown_hints = None, 0
         self.choice.setCurrentIndex(self.choice.findData(key))
+        for browser in self.window.browsers:  # what the last set-up still sends is not this one's
+            browser.controller.cancel()
         self.watcher.start()
         self.current.setup(self.window)
         if fixed and self.current.fix is not None:

@@ -85,3 +85,13 @@ def test_reset_the_lab_leaves_the_challenge_and_turns_its_fix_off(qtbot, window)
     window.findChild(QAction, "reset_lab_action").trigger()
     assert panel.current is None
     assert not window.lab.fixes and not window.lab.switches
+
+
+def test_starting_another_challenge_drops_what_the_last_set_up_still_sends(qtbot, window):
+    window.findChild(QAction, "challenges_open_action").trigger()
+    panel = window.challenge_menu.panel
+    panel.start("hijack")  # queues alice's login in Browser 1
+    panel.start("login_csrf")  # at once: that login must not land in this challenge
+    qtbot.waitUntil(lambda: not any(b.busy for b in window.browsers))
+    assert not [hop for hop in panel.watcher.log.hops if hop.logged_in_as == "alice"]
+    panel.leave()
