@@ -16,7 +16,8 @@ from desktop.browser.exchange import Exchange
 from server.paths import LOGIN_PATH, LOGOUT_PATH, SECURED_PATH
 from server.records import SessionEvent
 
-_WELCOME = re.compile(r"Welcome USER: (.*?) !, You have access")
+# Greedy up to the page's fixed tail: a name may itself contain " !, You have access".
+_WELCOME = re.compile(r"Welcome USER: (.*) !, You have access to this Secure Page")
 _LOGGED_OUT = re.compile(r"Successfully (.*?) Logged out !")
 
 
@@ -47,7 +48,8 @@ class Hop:
             return None
         if self.exchange.status not in (302, 303):
             return None
-        return parse_qs(self.exchange.request_body).get("userid", [None])[0]
+        userid = parse_qs(self.exchange.request_body).get("userid", [None])[0]
+        return userid.strip() if userid is not None else None  # as the server's form does
 
     @property
     def logged_out(self) -> str | None:
@@ -120,6 +122,16 @@ class ChallengeLog:
             for hop in self.hops
             if hop.logged_in_as is not None
             and (browser is None or hop.browser == browser)
+            and (user is None or hop.logged_in_as == user)
+        ]
+
+    def logins_before(self, entry: Entry, user: str | None = None) -> list[Hop]:
+        """Successful logins (of ``user`` when given) in any browser before ``entry``."""
+        return [
+            hop
+            for hop in self.before(entry)
+            if isinstance(hop, Hop)
+            and hop.logged_in_as is not None
             and (user is None or hop.logged_in_as == user)
         ]
 

@@ -22,8 +22,8 @@ def _forge_check(log: ChallengeLog) -> Verdict | None:
     for hop in log.hops:
         if hop.welcomed != ADMIN:
             continue
-        if logins_between(log, None, hop, hop.browser, ADMIN):
-            verdict = shortcut("you logged in as admin with the form. Forge the cookie instead.")
+        if log.logins_before(hop, user=ADMIN):  # in any browser: copying it over is no forgery
+            verdict = shortcut("admin logged in with the form. Forge the cookie instead.")
         else:
             return solved()
     return verdict
@@ -73,7 +73,13 @@ def _replay_check(log: ChallengeLog) -> Verdict | None:
         if logins_between(log, logouts[-1], hop, hop.browser):
             verdict = shortcut("you logged in again. Get back in with the old cookie.")
             continue
-        old = {h.cookie(log.cookie_name) for h in log.before(logouts[-1]) if isinstance(h, Hop)}
+        # Only what this browser itself sent while logged in before: another browser's live
+        # session copied over is hijacking, not replay.
+        old = {
+            h.cookie(log.cookie_name)
+            for h in log.before(logouts[-1])
+            if isinstance(h, Hop) and h.browser == hop.browser and h.welcomed == user
+        }
         if hop.cookie(log.cookie_name) in old:
             return solved()
     return verdict

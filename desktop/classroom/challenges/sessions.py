@@ -17,8 +17,10 @@ def _hijack_check(log: ChallengeLog) -> Verdict | None:
     for hop in log.hops:
         if hop.welcomed != VICTIM or hop.browser == FIRST:
             continue
-        if logins_between(log, None, hop, hop.browser, VICTIM):
-            verdict = shortcut("that browser logged in with alice's password. Take her session.")
+        if any(h.browser != FIRST for h in log.logins_before(hop, user=VICTIM)):
+            verdict = shortcut(
+                "a thief's browser logged in with alice's password. Take her session."
+            )
         else:
             return solved()
     return verdict
@@ -142,7 +144,7 @@ def _expiry_check(log: ChallengeLog) -> Verdict | None:
     for index, entry in enumerate(log.entries):
         for sid in _expired_in(entry):
             idle = next((b for b in (FIRST, SECOND) if sid in log.issued_to(b)), None)
-            if idle is None or not log.logins(idle):
+            if idle is None:
                 continue
             for hop in log.entries[index + 1 :]:
                 if (
@@ -159,9 +161,14 @@ def _expiry_check(log: ChallengeLog) -> Verdict | None:
 
 
 def _expired_in(entry) -> list[str]:
+    # Only a logged-in session counts: a pre-login row expiring proves nothing.
     events = entry.events if isinstance(entry, Hop) else getattr(entry, "event", None)
     events = events if isinstance(events, tuple) else (events,) if events else ()
-    return [event.sid for event in events if event.kind == "expired"]
+    return [
+        event.sid
+        for event in events
+        if event.kind == "expired" and event.record is not None and "userid" in event.record.data
+    ]
 
 
 EXPIRY = Challenge(

@@ -54,3 +54,64 @@ def test_nine_challenges_with_goals_hints_and_plain_checks():
         assert 1 <= len(challenge.hints) <= 3
         assert challenge.check(ChallengeLog()) is None  # nothing happened: nothing solved
     assert not loads_qt("desktop.classroom.challenge_log")
+
+
+def secured(make_exchange, user: str, cookie: str):
+    """A secured page that greeted ``user``, requested with session cookie ``cookie``."""
+    body = f"<h1>Welcome USER: {user} !, You have access to this Secure Page</h1>"
+    return make_exchange(path=SECURED, response_body=body, cookie=f"sessionid={cookie}")
+
+
+def login(make_exchange, typed: str):
+    """A login the server accepted, with ``typed`` as the user name field."""
+    return make_exchange(method="POST", status=302, request_body=f"userid={typed}&passwd=x")
+
+
+def verdict_of(key: str, *hops: Hop) -> str | None:
+    """Run challenge ``key``'s check on ``hops``; return the verdict's kind."""
+    log = ChallengeLog()
+    for hop in hops:
+        log.add(hop)
+    [challenge] = [c for c in CHALLENGES if c.key == key]
+    verdict = challenge.check(log)
+    return verdict.kind if verdict else None
+
+
+def test_a_name_with_spaces_or_the_pages_own_words_is_read_as_the_server_reads_it(make_exchange):
+    assert Hop("Browser 2", login(make_exchange, "alice+")).logged_in_as == "alice"  # "alice "
+    tricky = "alice !, You have access x"
+    assert Hop("Browser 2", secured(make_exchange, tricky, "s")).welcomed == tricky
+
+
+@pytest.mark.parametrize("typed", ["alice", "alice+", "+alice+"])
+def test_hijack_by_typing_alices_name_in_any_form_is_a_shortcut(make_exchange, typed):
+    hops = (
+        Hop("Browser 1", login(make_exchange, "alice")),
+        Hop("Browser 3", login(make_exchange, typed)),  # another thief's browser, then copied
+        Hop("Browser 2", secured(make_exchange, "alice", "stolen")),
+    )
+    assert verdict_of("hijack", *hops) == "shortcut"
+
+
+def test_forge_by_copying_a_real_admin_login_is_a_shortcut(make_exchange):
+    hops = (
+        Hop("Browser 2", login(make_exchange, "admin")),
+        Hop("Browser 1", secured(make_exchange, "admin", "copied")),
+    )
+    assert verdict_of("forge", *hops) == "shortcut"
+
+
+def test_replay_needs_this_browsers_own_old_cookie(make_exchange):
+    logout = make_exchange(
+        path="/app_sessions/logout/", response_body="Successfully bob Logged out !"
+    )
+    hops = (
+        Hop("Browser 2", secured(make_exchange, "bob", "live")),  # another browser's session
+        Hop("Browser 1", login(make_exchange, "bob")),
+        Hop("Browser 1", secured(make_exchange, "bob", "mine")),
+        Hop("Browser 1", logout),
+        Hop("Browser 1", secured(make_exchange, "bob", "live")),  # copied, not replayed
+    )
+    assert verdict_of("replay", *hops) != "solved"
+    replayed = (*hops[:4], Hop("Browser 1", secured(make_exchange, "bob", "mine")))
+    assert verdict_of("replay", *replayed) == "solved"
