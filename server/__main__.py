@@ -134,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     for notice in state.notices:
         print(f"notice: {notice}", file=sys.stderr)
-    server = EmbeddedServer(app, host=args.host, port=args.port)
+    failures: list[BaseException] = []
+    server = EmbeddedServer(app, host=args.host, port=args.port, on_error=failures.append)
     try:
         url = server.start()
     except ServerStartError as error:
@@ -154,6 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
         close_app(app)
+    if failures:  # serving ended by itself: a supervisor must not read that as success
+        print(f"error: the server stopped: {failures[0]}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -275,7 +275,8 @@ class ServerSideSessionInterface(SessionInterface):
             return True
         data = dict(session)
         expires = self.expiry_for(session.record.created, now, data)
-        if not session.modified and expires - session.record.expires < self._refresh_step(data):
+        moved = expires - session.record.expires  # negative when the lifetimes were shortened
+        if not session.modified and 0 <= moved < self._refresh_step(data):
             return False  # nothing changed but the clock, and not by enough to be worth a write
         record = replace(session.record, data=data, last_seen=now, expires=expires)
         # An update never re-creates a row: if a concurrent logout deleted it, it stays deleted.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import threading
@@ -310,6 +311,27 @@ class SqliteStore(SessionStore):
         if row is None:
             return None
         return self._row_to_record(row) or SessionRecord(sid=row[0])
+
+    def rotate(self, old_sid: str, record: SessionRecord) -> bool:
+        """Replace ``old_sid`` by ``record`` in one transaction: a failed write keeps the old."""
+        values = (
+            record.sid,
+            _serializer.dumps(record.data),
+            _to_text(record.created),
+            _to_text(record.last_seen),
+            _to_text(record.expires),
+        )
+        with self._using("write") as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                existed = conn.execute("DELETE FROM sessions WHERE id = ?", (old_sid,)).rowcount
+                conn.execute("INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?, ?)", values)
+                conn.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already
+                    conn.execute("ROLLBACK")
+                raise
+        return existed == 1
 
     def records(self) -> list[SessionRecord]:
         """Return every row, oldest first."""

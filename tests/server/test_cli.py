@@ -181,3 +181,27 @@ def test_a_secure_host_prefixed_cookie_is_what_the_server_sets(tmp_path):
     assert cookie.startswith("__Host-sid=") and "Secure" in cookie and "Path=/" in cookie
     assert "Domain" not in cookie
     close_app(app)
+
+
+def test_a_server_that_stops_by_itself_exits_non_zero(tmp_path, monkeypatch, capsys):
+    class DyingServer:
+        """Starts, then fails at once, as a lost listening socket would."""
+
+        def __init__(self, app, host, port, on_error):
+            self.on_error = on_error
+
+        def start(self):
+            self.on_error(RuntimeError("the server's listening socket was closed"))
+            return "http://127.0.0.1:1"
+
+        def wait(self, timeout):
+            return False
+
+        def stop(self):
+            return True
+
+    monkeypatch.setattr(server.__main__, "EmbeddedServer", DyingServer)
+    assert main(["--port", "0", "--data-dir", str(tmp_path)]) == 1
+    assert "error: the server stopped: the server's listening socket was closed" in (
+        capsys.readouterr().err
+    )

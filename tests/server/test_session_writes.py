@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 
@@ -137,3 +138,40 @@ def test_a_database_in_wal_mode_is_readable_by_students_while_served(app, visito
     path = app_config["DATA_DIR"] / "sessions.sqlite3"
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("app_config", [{"SESSION_REFRESH_INTERVAL": 0}], indirect=True)
+def test_shortened_lifetimes_reach_a_session_in_use_at_its_next_request(visitor, app, clock):
+    visitor.login("alice")
+    interface = app.session_interface
+    interface.idle_lifetime, interface.absolute_lifetime = 20, 60  # the lab's short lifetimes
+    clock.advance(1)
+    visitor.secured_page()
+    [record] = snapshot(app)
+    assert record.expires == clock.now + 20  # the earlier expiry was written, not skipped
+    assert record.last_seen == clock.now
+
+
+def test_a_failed_write_at_login_keeps_the_session_it_was_replacing(app, monkeypatch):
+    visitor = SessionActions(ClientTransport(app))
+    form = visitor.client.get(LOGIN)
+    [before] = snapshot(app)
+    store = lab_state(app).store
+    real_execute = store._conn.execute
+
+    class FullDisk:
+        """Stands in for the connection; INSERTs fail as on a full disk."""
+
+        def execute(self, sql, *args):
+            if sql.startswith("INSERT"):
+                raise sqlite3.OperationalError("database or disk is full")
+            return real_execute(sql, *args)
+
+    monkeypatch.setattr(store, "_conn", FullDisk())
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form.text).group(1)
+    answer = visitor.client.post(
+        LOGIN, data={"csrf_token": token, "userid": "alice", "passwd": "x"}
+    )
+    assert answer.status_code == 503
+    monkeypatch.undo()
+    assert [r.sid for r in snapshot(app)] == [before.sid]  # the rotation was rolled back
