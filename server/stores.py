@@ -198,9 +198,12 @@ class SqliteStore(SessionStore):
             code = getattr(error, "sqlite_errorcode", 0) & 0xFF
             if not isinstance(error, _DamagedDatabase) and code not in _DAMAGED:
                 raise OSError(f"cannot open {self.path}: {error}") from error
-            moved_to = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
-            for companion in self._companions():  # a stale WAL must not replay into the new file
-                companion.unlink(missing_ok=True)
+            moved_to = self.path.with_name(f"{self.path.name}.corrupt-{time.time_ns()}")
+            # The WAL may hold the last committed rows: it goes aside with the file (it must not
+            # replay into the fresh one).
+            for companion in self._companions():
+                if companion.exists():
+                    companion.replace(moved_to.with_name(moved_to.name + companion.name[-4:]))
             self.path.replace(moved_to)
             self.recovered_from = CorruptDatabaseError(self.path, moved_to)
             private_file(self.path)

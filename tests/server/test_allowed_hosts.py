@@ -60,6 +60,7 @@ def test_a_configured_name_is_answered(client):
         ("0.0.0.0", ["Lab.Example"], ["127.0.0.1", "localhost", "[::1]", "lab.example"]),
         ("::", [], ["127.0.0.1", "localhost", "[::1]"]),
         ("2001:db8::1", [], ["127.0.0.1", "localhost", "[::1]", "[2001:db8::1]"]),
+        ("127.0.0.1", ["lab.example:8000"], ["127.0.0.1", "localhost", "[::1]", "lab.example"]),
     ],
 )
 def test_the_command_line_adds_the_address_served_and_trusted_names(host, trusted, expected):
