@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from desktop.classroom.lab_actions import DEFAULT_LIFETIMES
 from desktop.classroom.lab_window import LabWindow
-from desktop.lab.embedded_lab import FIXES, WEAKENING
+from desktop.classroom.scenario_state import lab_defaults
 from server.paths import LOGIN_PATH
 
 POLL_MS = 50
@@ -34,11 +33,7 @@ class LabReset(QObject):
         window = self.window
         for browser in window.browsers:
             browser.controller.cancel()
-        for name in WEAKENING:
-            window.controls.set_switch(name, False)
-        for name in FIXES:
-            window.lab.set_fix(name, False)
-        window.controls.set_lifetimes(*DEFAULT_LIFETIMES)
+        lab_defaults(window)
         window.close_extra_browsers()
         window.inspectors.reset()
         self.pending = True

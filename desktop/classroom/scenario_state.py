@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop.classroom.lab_window import LabSteering
-from desktop.lab.embedded_lab import WEAKENING, Lab
+from desktop.classroom.lab_actions import DEFAULT_LIFETIMES
+from desktop.classroom.lab_window import LabSteering, LabWindow
+from desktop.lab.embedded_lab import FIXES, WEAKENING, Lab
+
+
+def lab_defaults(window: LabWindow) -> None:
+    """Turn every weakening switch and fix off and give sessions their default lifetimes."""
+    for name in WEAKENING:
+        window.controls.set_switch(name, False)
+    for name in FIXES:
+        window.lab.set_fix(name, False)
+    window.controls.set_lifetimes(*DEFAULT_LIFETIMES)
 
 
 @dataclass(frozen=True)

@@ -109,13 +109,10 @@ class ChallengeMenu:
             str(Path(folder) / "session-lab-progress.html"),
             "HTML files (*.html)",
         )
-        if not path:
-            return
-        try:
-            self.export_progress(Path(path))
-        except OSError as error:
-            self.window.status.show_message(
-                f"Could not save the progress: {error.strerror or error}", "error"
+        if path:  # the report holds no secrets to hide
+            self.window.menus.exports.save(
+                lambda where, hide_secrets: self.export_progress(where),
+                Path(path),
+                False,
+                "your progress",
             )
-            return
-        self.window.status.show_message(f"Saved your progress to {path}.")

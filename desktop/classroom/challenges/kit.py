@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from desktop.classroom.challenge_log import ChallengeLog, Entry, Hop
+from desktop.classroom.scenario_state import lab_defaults
 from desktop.classroom.walkthrough import WalkRun
-from desktop.lab.embedded_lab import FIXES, WEAKENING
-from server.config import DEFAULTS
 
 VICTIM = "alice"
 FIRST, SECOND = "Browser 1", "Browser 2"
@@ -13,13 +12,8 @@ FIRST, SECOND = "Browser 1", "Browser 2"
 
 def fresh_lab(window, browsers: int = 1, store: str = "sqlite") -> WalkRun:
     """Start from a clean lab: the store asked for, no switches, ``browsers`` empty browsers."""
-    controls = window.controls
-    controls.switch_store(store, remember=False)
-    for name in WEAKENING:
-        controls.set_switch(name, False)
-    for name in FIXES:
-        window.lab.set_fix(name, False)
-    controls.set_lifetimes(DEFAULTS["SESSION_IDLE_LIFETIME"], DEFAULTS["SESSION_ABSOLUTE_LIFETIME"])
+    window.controls.switch_store(store, remember=False)
+    lab_defaults(window)
     window.close_extra_browsers()
     run = WalkRun(window)
     run.actions.clear_cookies(run.browser(1))

@@ -30,3 +30,15 @@ def test_the_dock_fits_1366_by_768_with_presenter_zoom(qtbot, window, presenter_
     assert window.minimumSizeHint().height() <= 768
     assert panel.minimumSizeHint().width() <= 1366 // 3  # a third of the screen is enough
     panel.leave()
+
+
+def test_export_my_progress_from_the_menu_saves_and_says_where(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    target = tmp_path / "progress.html"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    window.findChild(QAction, "challenges_export_action").trigger()
+    assert "Session Lab challenges" in target.read_text(encoding="utf-8")
+    assert str(target) in window.status.message.text()
