@@ -115,16 +115,6 @@ class ChallengeLog:
         """The entries recorded before ``entry``."""
         return self.entries[: self.index(entry)]
 
-    def logins(self, browser: str | None = None, user: str | None = None) -> list[Hop]:
-        """Successful logins, of one browser and of one user when given."""
-        return [
-            hop
-            for hop in self.hops
-            if hop.logged_in_as is not None
-            and (browser is None or hop.browser == browser)
-            and (user is None or hop.logged_in_as == user)
-        ]
-
     def logins_before(self, entry: Entry, user: str | None = None) -> list[Hop]:
         """Successful logins (of ``user`` when given) in any browser before ``entry``."""
         return [
@@ -143,10 +133,3 @@ class ChallengeLog:
             for cookie in hop.exchange.cookies_set
             if cookie.name == self.cookie_name and not cookie.deletes
         }
-
-    def expired_sids(self) -> list[str]:
-        """The ids of sessions the server let expire, in order."""
-        events = [e for hop in self.hops for e in hop.events] + [
-            entry.event for entry in self.entries if isinstance(entry, StoreChange)
-        ]
-        return [event.sid for event in events if event.kind == "expired"]
