@@ -1,31 +1,37 @@
-"""The cookie rules a browser applies that ``http.cookiejar`` lacks, and why a cookie stayed home.
+"""The jar's side of a browser's cookie rules: applies :mod:`cookie_rules` and records why.
 
-``http.cookiejar`` already refuses to send an expired cookie or a ``Secure`` cookie over plain
-HTTP; this policy adds ``SameSite`` for requests started by another site's page, and records
-each cookie it held back with the reason, as browsers' developer tools show it.
+``http.cookiejar`` already refuses an expired cookie, a cookie for another domain and a
+``Secure`` cookie over plain HTTP; this policy adds the rest of :mod:`cookie_rules` (SameSite,
+cookie prefixes, Secure only from HTTPS) and records, per request, each cookie it held back and
+each ``Set-Cookie`` it refused, with the reason, as browsers' developer tools show them.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from http.cookiejar import Cookie, DefaultCookiePolicy
-from urllib.parse import urlsplit
 
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+from desktop.browser.cookie_rules import (
+    SAFE_METHODS,
+    USER,
+    CookieFacts,
+    RequestFacts,
+    effective_same_site,
+    refusal_to_send,
+    refusal_to_store,
+    site_of,
+)
+
+__all__ = ["SAFE_METHODS", "LabCookiePolicy", "WithheldCookie", "site_of"]
 
 
 @dataclass(frozen=True)
 class WithheldCookie:
-    """A cookie the jar held but did not send with a request."""
+    """A cookie the jar held but did not send, or a ``Set-Cookie`` it refused to store."""
 
     name: str
     reason: str
-
-
-def site_of(url: str) -> str:
-    """Return the site of a URL as the lab counts it: scheme and host (the port does not count)."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.hostname or ''}"
 
 
 def extra_attributes(cookie: Cookie) -> dict[str, str | None]:
@@ -37,55 +43,74 @@ def extra_attributes(cookie: Cookie) -> dict[str, str | None]:
 
 
 def same_site_value(cookie: Cookie) -> str:
-    """Return the cookie's SameSite attribute; a missing one counts as Lax, as in Chromium.
+    """Return the cookie's SameSite as the browser applies it: Strict, Lax, None or "" (unset).
 
-    (Firefox and Safari still treat a missing SameSite as None; the lab's cookies all say Lax.)
+    An unset (or unknown) value acts as Lax, as in Chromium and the specification, except for
+    a cookie set in the last two minutes on a top-level POST (see :mod:`cookie_rules`).
     """
-    return (extra_attributes(cookie).get("samesite") or "Lax").capitalize()
+    return effective_same_site(extra_attributes(cookie).get("samesite") or "")
+
+
+def facts_of(cookie: Cookie) -> CookieFacts:
+    """Describe a jar's cookie for the rules."""
+    rest = extra_attributes(cookie)
+    return CookieFacts(
+        name=cookie.name,
+        secure=bool(cookie.secure),
+        same_site=rest.get("samesite") or "",
+        domain_attribute=bool(cookie.domain_specified),
+        path_attribute=cookie.path if cookie.path_specified else None,
+        created=getattr(cookie, "lab_created", None),
+    )
 
 
 class LabCookiePolicy(DefaultCookiePolicy):
-    """Browser-like sending rules; set :attr:`initiator` around a request another site started."""
+    """Browser-like keeping and sending rules; :meth:`begin_request` before each request."""
 
     def __init__(self) -> None:
         super().__init__()
         #: URL of the page that started the current request, or None for the user's own action.
         self.initiator: str | None = None
+        self.kind = USER
         self.withheld: list[WithheldCookie] = []
+        self.rejected: list[WithheldCookie] = []
 
-    def begin_request(self, initiator: str | None) -> None:
-        """Start recording for one request."""
+    def begin_request(self, initiator: str | None, kind: str = USER) -> None:
+        """Start recording for one request, started by ``initiator`` as ``kind``."""
         self.initiator = initiator
+        self.kind = kind
         self.withheld = []
+        self.rejected = []
+
+    def set_ok(self, cookie: Cookie, request) -> bool:
+        """Decide whether to store ``cookie`` from a response to ``request``; note refusals."""
+        if not super().set_ok(cookie, request):
+            reason = "its Domain or Path does not fit this address"
+            self.rejected.append(WithheldCookie(cookie.name, reason))
+            return False
+        reason = refusal_to_store(facts_of(cookie), request.get_full_url())
+        if reason:
+            self.rejected.append(WithheldCookie(cookie.name, reason))
+            return False
+        cookie.lab_created = time.time()  # for the two-minute Lax-allowing-unsafe rule
+        return True
 
     def return_ok(self, cookie: Cookie, request) -> bool:
         """Decide whether ``cookie`` goes with ``request``, noting the reason when it does not."""
-        if not super().return_ok(cookie, request):
-            self.withheld.append(WithheldCookie(cookie.name, self._why_not(cookie, request)))
+        if not self.return_ok_expires(cookie, request):
+            self._withhold(cookie, "expired: the browser keeps no expired cookie and sends none")
             return False
-        reason = self._same_site_refusal(cookie, request)
+        facts = RequestFacts(request.get_full_url(), _method_of(request), self.initiator, self.kind)
+        reason = refusal_to_send(facts_of(cookie), facts, time.time())
+        if reason is None and not super().return_ok(cookie, request):
+            reason = "not allowed for this request"
         if reason:
-            self.withheld.append(WithheldCookie(cookie.name, reason))
+            self._withhold(cookie, reason)
             return False
         return True
 
-    def _why_not(self, cookie: Cookie, request) -> str:
-        if not self.return_ok_expires(cookie, request):
-            return "expired: the browser keeps no expired cookie and sends none"
-        if not self.return_ok_secure(cookie, request):
-            return "Secure: only sent over HTTPS, and this request is plain HTTP"
-        return "not allowed for this request"
-
-    def _same_site_refusal(self, cookie: Cookie, request) -> str | None:
-        if self.initiator is None or site_of(self.initiator) == site_of(request.get_full_url()):
-            return None
-        same_site = same_site_value(cookie)
-        method = _method_of(request)
-        if same_site == "Strict":
-            return "SameSite=Strict: never sent on a request another site started"
-        if same_site == "Lax" and method not in SAFE_METHODS:
-            return f"SameSite=Lax: not sent on a cross-site {method}"
-        return None
+    def _withhold(self, cookie: Cookie, reason: str) -> None:
+        self.withheld.append(WithheldCookie(cookie.name, reason))
 
 
 def _method_of(request) -> str:

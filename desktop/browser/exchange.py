@@ -172,6 +172,11 @@ class Exchange:
     cookies_withheld: tuple[WithheldCookie, ...] = ()
     #: The page of another site that started this request, if one did.
     initiator: str | None = None
+    #: How it was started: by the user, a top-level navigation, or an embedded resource
+    #: (see :mod:`desktop.browser.cookie_rules`).
+    kind: str = "user"
+    #: ``Set-Cookie`` headers the browser refused to store, with the reason (prefixes, Secure).
+    cookies_rejected: tuple[WithheldCookie, ...] = ()
     #: Why the server that answered was replaced while the request ran (a restart, a store
     #: switch); its store changes were not followed, so the narration must not guess them.
     interrupted_by: str | None = None

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from desktop.browser.cookie_policy import SAFE_METHODS, LabCookiePolicy
+from desktop.browser.cookie_rules import NAVIGATION, SUBRESOURCE, USER
 from desktop.browser.exchange import CookieRow, Exchange, jar_rows
 from desktop.browser.page_parser import PageInfo, parse_page
 from server.paths import LOGIN_PATH, LOGOUT_PATH, SECURED_PATH
@@ -184,6 +185,33 @@ class BrowserClient:
         data = dict(page.info.form_fields)
         return self._navigate(page.info.form_method, target, data, on_exchange, initiator=page.url)
 
+    def follow_link(
+        self, page: PageResult, href: str, on_exchange: ExchangeCallback | None = None
+    ) -> PageResult:
+        """Click a link of ``page``: a top-level GET that ``page`` started."""
+        return self._navigate("GET", urljoin(page.url, href), None, on_exchange, page.url)
+
+    def fetch_embedded(
+        self, page: PageResult, src: str, on_exchange: ExchangeCallback | None = None
+    ) -> tuple[CookieRow, ...]:
+        """Load a resource ``page`` embeds (an image): a GET the page starts, not a navigation.
+
+        The page on screen stays; only the exchange is reported.
+        """
+        url = urljoin(page.url, src)
+        if not self.is_own_url(url):
+            raise NavigationError(f"The lab's browser only visits its own server, not {url}.")
+        exchange, _ = self._send("GET", url, None, page.url, SUBRESOURCE)
+        if on_exchange is not None:
+            on_exchange(exchange)
+        return exchange.jar_after
+
+    def close_and_reopen(self) -> tuple[CookieRow, ...]:
+        """Quit and start the browser again: session cookies go, persistent ones stay."""
+        self.http.cookies.clear_session_cookies()
+        self.page = None
+        return self.jar()
+
     def secured_page(self, on_exchange: ExchangeCallback | None = None) -> PageResult:
         """GET the secured page."""
         return self.open(SECURED_PATH, on_exchange)
@@ -213,7 +241,8 @@ class BrowserClient:
         for _ in range(MAX_REDIRECTS + 1):
             if not self.is_own_url(url):
                 raise NavigationError(f"The lab's browser only visits its own server, not {url}.")
-            exchange, response = self._send(method, url, data, initiator)
+            kind = USER if initiator is None else NAVIGATION
+            exchange, response = self._send(method, url, data, initiator, kind)
             exchanges.append(exchange)
             if on_exchange is not None:
                 on_exchange(exchange)
@@ -233,7 +262,9 @@ class BrowserClient:
                 method, data = "GET", None
         raise NavigationError(f"More than {MAX_REDIRECTS} redirects; the browser gave up.")
 
-    def _send(self, method: str, url: str, data: dict | None, initiator: str | None):
+    def _send(
+        self, method: str, url: str, data: dict | None, initiator: str | None, kind: str = USER
+    ):
         before = self.jar()
         started = time.time()
         from requests import Request
@@ -244,7 +275,7 @@ class BrowserClient:
         # requests builds the Cookie header from a copy of the jar that ignores our policy;
         # build it again from the jar itself, so browser rules apply and are recorded.
         prepared.headers.pop("Cookie", None)
-        self.policy.begin_request(initiator)
+        self.policy.begin_request(initiator, kind)
         prepared.prepare_cookies(self.http.cookies)
         withheld = tuple(self.policy.withheld)
         self.policy.begin_request(None)
@@ -255,6 +286,7 @@ class BrowserClient:
             if method not in SAFE_METHODS:
                 prepared.headers["Origin"] = initiator_origin(initiator)
         response = self.http.send(prepared, allow_redirects=False, timeout=TIMEOUT)
+        rejected = tuple(self.policy.rejected)
         self._counter += 1
         request = response.request
         body = request.body or ""
@@ -275,6 +307,8 @@ class BrowserClient:
             elapsed=response.elapsed.total_seconds(),
             cookies_withheld=withheld,
             initiator=initiator,
+            kind=kind,
+            cookies_rejected=rejected,
         )
         return exchange, response
 

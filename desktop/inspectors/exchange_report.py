@@ -85,6 +85,15 @@ def render_exchange(
         ),
         "<h4>Response cookies</h4>",
         _table(("Name", "Value", "Attributes"), set_rows, "The response set no cookies."),
+    ]
+    if exchange.cookies_rejected:
+        parts += [
+            "<h4>Cookies the browser refused</h4>",
+            _table(
+                ("Name", "Why not"), [(r.name, r.reason) for r in exchange.cookies_rejected], ""
+            ),
+        ]
+    parts += [
         "<h4>Cookie jar changes</h4>",
         _table(("Change",), [(line,) for line in jar_lines], "The jar did not change."),
         "<h4>Session store changes</h4>",

@@ -80,13 +80,19 @@ def explain(
             _quiet_exchange(exchange, by_kind, sent, set_cookie, server_side, signature_ok)
         )
     if exchange.initiator is not None:
+        how = "An image on" if exchange.kind == "subresource" else "A page on"
         sentences.insert(
             0,
-            f"A page on another site ({exchange.initiator}) made the browser send this request.",
+            f"{how} another site ({exchange.initiator}) made the browser send this request.",
         )
     if withheld := exchange.cookies_withheld:
         names = ", ".join(sorted({w.name for w in withheld}))
         sentences.append(f"The browser held back {names}: see “Cookies held but not sent”.")
+    if rejected := exchange.cookies_rejected:
+        names = ", ".join(sorted({r.name for r in rejected}))
+        sentences.append(
+            f"The browser refused to store {names}: see “Cookies the browser refused”."
+        )
     if exchange.status in (301, 302, 303, 307, 308) and exchange.location:
         sentences.append(f"Then it redirected the browser to {exchange.location}.")
     elif exchange.status == 400 and _stale_form(exchange):

@@ -157,6 +157,9 @@ class SequenceLayout:
         for cookie in exchange.cookies_set:
             self._set_in.setdefault(cookie.value, entry.browser)
             lines.append(Line("set_cookie", set_cookie_text(cookie, naming), browser))
+        for refused in exchange.cookies_rejected:
+            text = f"Refused: {refused.name} ({refused.reason})"
+            lines.append(Line("withheld", text, browser, tone="warning"))
         redirect_from = None
         previous = self._last.get(entry.browser)
         if previous is not None and previous[1] == exchange.url:
