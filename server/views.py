@@ -13,7 +13,7 @@ from flask import (
     url_for,
 )
 
-from server.forms import LoginForm
+from server.forms import PASSWD_MAX, USERID_MAX, LoginForm
 from server.session_interface import end_session, rotate_session
 
 bp = Blueprint("app_sessions", __name__, url_prefix="/app_sessions")
@@ -31,16 +31,31 @@ def index():
 @bp.route("/login/", methods=["GET", "POST"])
 def login():
     """Show the form; on a valid POST store ``userid`` in a fresh session and redirect."""
-    form = LoginForm()
-    if form.validate_on_submit():
+    if request.method == "GET":
+        return _login_page()
+    # CSRFProtect has checked the token before this view ran; the form need not again.
+    form = LoginForm(meta={"csrf": False})
+    if form.validate():
         # Off only in the lab's "vulnerable server" demonstration of session fixation.
         if current_app.config["SESSION_ROTATE_ON_LOGIN"]:
             rotate_session(session)
         session[SESSION_KEY] = form.userid.data
         return redirect(url_for(".secured_page"))
     # The tutorial's view returned nothing here and crashed; show the errors instead.
-    status = 400 if request.method == "POST" else 200
-    return render_template("login.html", form=form), status
+    userid = form.userid.data if isinstance(form.userid.data, str) else ""
+    return _login_page(userid, form.errors), 400
+
+
+def _login_page(userid: str = "", errors: dict | None = None) -> str:
+    # The password is never sent back; the user name is, so a typo is easy to fix.
+    return render_template(
+        "login.html",
+        userid=userid,
+        errors=errors or {},
+        csrf_enabled=current_app.config.get("WTF_CSRF_ENABLED", True),
+        userid_max=USERID_MAX,
+        passwd_max=PASSWD_MAX,
+    )
 
 
 @bp.get("/secured_page/")
