@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 
+from server import remember_me
 from server.forms import PASSWD_MAX, USERID_MAX, LoginForm
 from server.session_interface import end_session, rotate_session
 
@@ -40,6 +41,7 @@ def login():
         if current_app.config["SESSION_ROTATE_ON_LOGIN"]:
             rotate_session(session)
         session[SESSION_KEY] = form.userid.data
+        remember_me.on_login(form.userid.data)
         return redirect(url_for(".secured_page"))
     # The tutorial's view returned nothing here and crashed; show the errors instead.
     userid = form.userid.data if isinstance(form.userid.data, str) else ""
@@ -55,6 +57,7 @@ def _login_page(userid: str = "", errors: dict | None = None) -> str:
         csrf_enabled=current_app.config.get("WTF_CSRF_ENABLED", True),
         userid_max=USERID_MAX,
         passwd_max=PASSWD_MAX,
+        remember_offered=remember_me.offered(),
     )
 
 
@@ -87,6 +90,7 @@ def logout():
         return response
     l_user = session.get(SESSION_KEY)
     end_session(session)
+    remember_me.on_logout()
     response = make_response(render_template("logout.html", l_user=l_user))
     response.headers["Cache-Control"] = "no-store"
     return response
