@@ -18,6 +18,7 @@ from server import (
     errors,
     latency,
     rate_limit,
+    remember_me,
     request_guard,
     security_headers,
     session_cap,
@@ -80,6 +81,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security_headers.init_app(app)
     app.register_blueprint(views.index_bp)
     app.register_blueprint(views.bp)
+    # Off unless the lab's switch is on; then it reads and writes its own cookie only.
+    remember_me.init_app(app)
     return app
 
 
