@@ -35,6 +35,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="make every response wait, to simulate a slow network",
     )
     parser.add_argument(
+        "--share",
+        nargs="?",
+        const="auto",
+        metavar="ADDRESS",
+        help="share the lab with the class on this computer's local network ADDRESS "
+        "(default: the address of the network it reaches others by)",
+    )
+    parser.add_argument(
         "--reset", action="store_true", help="clear the lab's stored data (asks first), then exit"
     )
     parser.add_argument(

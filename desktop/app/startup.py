@@ -15,6 +15,7 @@ from desktop.app.crash_reporter import CrashReporter
 from desktop.app.launcher import icon_path
 from desktop.app.quit_signals import QuitOnSignals
 from desktop.lab.embedded_lab import Lab
+from desktop.lab.lab_share import share_address_for
 from desktop.window.main_window import MainWindow
 from desktop.window.settings import LabSettings
 from server.runner import ServerStartError
@@ -34,14 +35,18 @@ def run_app(app: QApplication, args: argparse.Namespace, log_path: Path) -> int:
     # lab is still starting: the event loop handles it as soon as it runs.
     opened: list[MainWindow] = []
     quitter = QuitOnSignals(lambda: _close_and_quit(app, opened))
+    share_address, share_notice = share_address_for(getattr(args, "share", None))
     try:
         lab = Lab(
             store=store,
             data_dir=args.data_dir,
             port=args.port,
             extra_config={"RESPONSE_DELAY": args.delay},
+            share_address=share_address,
         )
         lab.start()
+        if share_notice:
+            lab.notices.append(share_notice)
     except (OSError, ServerStartError) as error:
         log.exception("the session server could not start")
         from PySide6.QtWidgets import QMessageBox  # only on this path: it costs start-up time

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from desktop.lab.lab_share import ClassRequests, LabShare, stop_together
 from server import close_app, create_app, lab_state, purge_expired, snapshot
 from server.latency import interrupt_delays, resume_delays
 from server.other_site import LOGIN_BAIT, create_other_site
@@ -57,6 +58,7 @@ class Lab:
         on_server_error: Callable[[BaseException], None] | None = None,
         switches: frozenset[str] = frozenset(),
         fixes: frozenset[str] = frozenset(),
+        share_address: str | None = None,
     ) -> None:
         self.config = {
             "SESSION_STORE": store,
@@ -68,6 +70,10 @@ class Lab:
         self.app = create_app(self.config)
         self.server = EmbeddedServer(self.app, port=port, on_error=on_server_error)
         self.other_site: EmbeddedServer | None = None
+        #: The local network address the lab is shared on (started with the lab), or None.
+        self.share_address = share_address
+        self.share: LabShare | None = None
+        self.class_requests = ClassRequests(self.app)
         self._generated_key = self.app.config["SECRET_KEY"]
         self.switches: set[str] = set()
         for name in switches:
@@ -116,6 +122,51 @@ class Lab:
             log.warning(notice)
             self.notices.append(notice)
             return url
+        finally:
+            if self.server.running and self.share_address:
+                self._start_sharing()
+
+    def _start_sharing(self) -> None:
+        try:
+            self.share_on(self.share_address)
+        except (ValueError, ServerStartError) as error:
+            notice = f"The lab could not be shared on {self.share_address} ({error}); "
+            notice += "it runs on this computer only."
+            log.warning(notice)
+            self.notices.append(notice)
+            self.share_address = None
+
+    @property
+    def share_url(self) -> str | None:
+        """The URL students open while the lab is shared, else None."""
+        return self.share.url if self.share is not None and self.share.running else None
+
+    def share_on(self, address: str) -> str:
+        """Serve the lab on the local network address ``address`` as well; return its URL.
+
+        Raises ValueError for something that is not an IP address, and
+        :class:`~server.runner.ServerStartError` when it cannot be listened on.
+        """
+        share = LabShare(
+            self.app, address, self.server.port or 0, on_error=self._share_failed
+        )
+        if self.share is not None:
+            self.share.end(STOP_TIMEOUT)
+        self.share = None
+        share.start()
+        self.share, self.share_address = share, share.address
+        return share.url
+
+    def stop_sharing(self) -> None:
+        """Serve on loopback only again."""
+        if self.share is not None:
+            self.share.end(STOP_TIMEOUT)
+        self.share = self.share_address = None
+
+    def _share_failed(self, error: BaseException) -> None:
+        # The shared listener's failure is the server's failure, told the same way.
+        if self.server.on_error is not None:
+            self.server.on_error(error)
 
     def stop(self) -> bool:
         """Stop serving quickly, waking any request that waits out a simulated delay."""
@@ -123,7 +174,13 @@ class Lab:
         if self.other_site is not None:
             self.other_site.stop(STOP_TIMEOUT)
             self.other_site = None
-        return self.server.stop(STOP_TIMEOUT)
+        if self.share is None:
+            return self.server.stop(STOP_TIMEOUT)
+        # Side by side: a stop with sharing on still fits the window's 2 s.
+        share = self.share
+        return stop_together(
+            [lambda: self.server.stop(STOP_TIMEOUT), lambda: share.stop(STOP_TIMEOUT)]
+        )
 
     def restart(self) -> str:
         """Stop and start the same app again, on the same port when it is still free."""
@@ -144,6 +201,7 @@ class Lab:
             extra_config=config,
             switches=frozenset(self.switches),
             fixes=frozenset(self.fixes),
+            share_address=self.share_address,
         )
 
     def sessions(self) -> list[SessionRecord]:
@@ -211,4 +269,5 @@ class Lab:
     def close(self) -> None:
         """Stop serving and release the store."""
         self.stop()
+        self.class_requests.close()
         close_app(self.app)
