@@ -12,6 +12,7 @@ from pathlib import Path
 from server.allowed_hosts import host_name
 from server.app import close_app, create_app, lab_state
 from server.config import DEFAULTS, STORES
+from server.redis_store import RedisStartError
 from server.runner import EmbeddedServer, ServerStartError
 
 
@@ -25,6 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=8000, help="port (0: any free port)")
     parser.add_argument("--store", choices=STORES, default="sqlite", help="where sessions live")
     parser.add_argument("--data-dir", type=Path, help="directory for the database and secret key")
+    parser.add_argument(
+        "--redis-url",
+        default=DEFAULTS["REDIS_URL"],
+        metavar="URL",
+        help="the Redis server of --store redis (default %(default)s)",
+    )
     parser.add_argument(
         "--session-lifetime",
         type=int,
@@ -115,18 +122,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.delay < 0:
         parser.error("--delay cannot be negative")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    app = create_app(
-        {
-            "SESSION_STORE": args.store,
-            "DATA_DIR": args.data_dir,
-            "SESSION_IDLE_LIFETIME": args.session_lifetime,
-            "SESSION_ABSOLUTE_LIFETIME": args.absolute_lifetime,
-            "SESSION_COOKIE_NAME": args.cookie_name,
-            "SESSION_COOKIE_SECURE": args.secure_cookie,
-            "ALLOWED_HOSTS": allowed_hosts(args.host, args.trusted_host),
-            "RESPONSE_DELAY": args.delay,
-        }
-    )
+    try:
+        app = create_app(
+            {
+                "SESSION_STORE": args.store,
+                "DATA_DIR": args.data_dir,
+                "REDIS_URL": args.redis_url,
+                "SESSION_IDLE_LIFETIME": args.session_lifetime,
+                "SESSION_ABSOLUTE_LIFETIME": args.absolute_lifetime,
+                "SESSION_COOKIE_NAME": args.cookie_name,
+                "SESSION_COOKIE_SECURE": args.secure_cookie,
+                "ALLOWED_HOSTS": allowed_hosts(args.host, args.trusted_host),
+                "RESPONSE_DELAY": args.delay,
+            }
+        )
+    except RedisStartError as error:
+        print(f"error: {error}", file=sys.stderr)  # one line, for whoever supervises us
+        return 1
     state = lab_state(app)
     if not is_loopback(args.host):
         print(

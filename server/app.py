@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,18 +15,15 @@ from flask_wtf.csrf import CSRFProtect
 
 from server import (
     allowed_hosts,
-    class_requests,
     errors,
     latency,
-    rate_limit,
-    remember_me,
     request_guard,
     security_headers,
-    session_cap,
     store_health,
     views,
 )
 from server.config import DEFAULTS, STORES, default_data_dir, sqlite_path
+from server.env_config import config_from_env, read_secret_key_file
 from server.private_files import private_dir
 from server.records import SessionRecord
 from server.secret_key import load_or_create_secret_key
@@ -50,7 +48,14 @@ class SessionLabState:
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the session server; ``config`` overrides :data:`server.config.DEFAULTS`."""
+    """Build the session server; ``config`` overrides :data:`server.config.DEFAULTS`.
+
+    Without ``config`` (``gunicorn "server:create_app()"``) the ``SESSION_LAB_*`` environment
+    variables configure it (:mod:`server.env_config`). Raises ``ValueError`` for an unusable
+    setting and :class:`~server.redis_store.RedisStartError` when Redis cannot be reached.
+    """
+    if config is None:
+        config = config_from_env(os.environ)
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
     if config:
@@ -68,11 +73,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # delay comes next, so that refused forms (CSRF) are slow as well; the CSRF check comes
     # last, once the form is known sane.
     allowed_hosts.init_app(app)
-    # While the lab is shared: a student's device over its rate, or new when the lab is full,
-    # is answered before any work is done for it; its requests are published for the class view.
-    rate_limit.init_app(app)
-    session_cap.init_app(app)
-    class_requests.init_app(app)
     latency.init_app(app)
     request_guard.init_app(app)
     store_health.init_app(app)
@@ -81,21 +81,21 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security_headers.init_app(app)
     app.register_blueprint(views.index_bp)
     app.register_blueprint(views.bp)
-    # Off unless the lab's switch is on; then it reads and writes its own cookie only.
-    remember_me.init_app(app)
     return app
 
 
 def _prepare_data(app: Flask, store_name: str) -> SessionLabState:
     data_dir = Path(app.config["DATA_DIR"] or default_data_dir())
     notices: list[str] = []
+    if app.config.get("SECRET_KEY_FILE") and not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = read_secret_key_file(app.config["SECRET_KEY_FILE"])
     try:
         notices.extend(private_dir(data_dir))
         if not app.config.get("SECRET_KEY"):
             loaded = load_or_create_secret_key(data_dir)
             app.config["SECRET_KEY"] = loaded.key
             notices.extend(loaded.notices)
-        store = _open_store(store_name, data_dir)
+        store = _open_store(store_name, data_dir, app.config)
     except OSError as error:
         # A read-only or unusable data directory must not stop the lab: keep going in memory.
         notices.append(
@@ -106,6 +106,8 @@ def _prepare_data(app: Flask, store_name: str) -> SessionLabState:
             app.config["SECRET_KEY"] = secrets.token_hex(32)
         store_name = "memory" if store_name == "sqlite" else store_name
         store = MemoryStore() if store_name == "memory" else None
+        if store_name == "redis":  # Redis needs no data directory
+            store = _open_store(store_name, data_dir, app.config)
         data_dir = None
     if isinstance(store, SqliteStore):
         notices.extend(store.notices)
@@ -119,7 +121,11 @@ def _prepare_data(app: Flask, store_name: str) -> SessionLabState:
     return SessionLabState(store_name, data_dir, store, notices)
 
 
-def _open_store(store_name: str, data_dir: Path) -> SessionStore | None:
+def _open_store(store_name: str, data_dir: Path, config: Mapping[str, Any]) -> SessionStore | None:
+    if store_name == "redis":
+        from server.redis_store import RedisStore  # only this store needs redis-py loaded
+
+        return RedisStore(config["REDIS_URL"], prefix=config["REDIS_KEY_PREFIX"])
     if store_name == "sqlite":
         return SqliteStore(sqlite_path(data_dir))
     if store_name == "memory":

@@ -8,12 +8,19 @@ import platformdirs
 
 APP_NAME = "session-lab"
 
-STORES = ("sqlite", "memory", "cookie")
+STORES = ("sqlite", "memory", "cookie", "redis")
 
 DEFAULTS = {
-    # sqlite (server-side, in DATA_DIR), memory (server-side, volatile) or cookie (Flask's own).
+    # sqlite (server-side, in DATA_DIR), memory (server-side, volatile), cookie (Flask's own) or
+    # redis (server-side, shared by every process that reaches it).
     "SESSION_STORE": "sqlite",
     "DATA_DIR": None,  # None: the user's data directory
+    # The redis store's server, and the prefix of its keys (server.redis_store).
+    "REDIS_URL": "redis://localhost:6379/0",
+    "REDIS_KEY_PREFIX": "session-lab:",
+    # A file holding the secret key (several machines behind one balancer share it); None: the
+    # key generated in DATA_DIR.
+    "SECRET_KEY_FILE": None,
     "SESSION_IDLE_LIFETIME": 30 * 60,
     "SESSION_ABSOLUTE_LIFETIME": 8 * 60 * 60,
     "SESSION_PURGE_INTERVAL": 60,

@@ -166,3 +166,32 @@ def read_only_dir(tmp_path):
     folder.chmod(0o555)
     yield folder
     folder.chmod(0o755)
+
+
+@pytest.fixture(scope="session")
+def shared_redis(tmp_path_factory):
+    """One redis-server for the whole run (skipped without one, except in CI)."""
+    from redis_server import RedisServer  # redis-py loads only for the tests that need it
+
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(shared_redis):
+    """The URL of an empty Redis (the shared server, flushed for this test)."""
+    shared_redis.flush()
+    return shared_redis.url
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of this test's own, to stop and start again."""
+    from redis_server import RedisServer
+
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()

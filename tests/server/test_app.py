@@ -51,8 +51,8 @@ def test_config_overrides_the_defaults(app, app_config):
 
 
 def test_unknown_store_is_refused(tmp_path):
-    with pytest.raises(ValueError, match="unknown session store 'redis'"):
-        create_app({"DATA_DIR": tmp_path, "SESSION_STORE": "redis"})
+    with pytest.raises(ValueError, match="unknown session store 'mongodb'"):
+        create_app({"DATA_DIR": tmp_path, "SESSION_STORE": "mongodb"})
 
 
 def test_without_config_the_users_data_directory_is_used(make_app, monkeypatch, tmp_path):

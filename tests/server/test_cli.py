@@ -47,7 +47,7 @@ def test_parser_reads_every_option(tmp_path):
 @pytest.mark.parametrize(
     "argv",
     [
-        ["--store", "redis"],
+        ["--store", "mongodb"],
         ["--port", "eighty"],
         ["--port", "70000"],
         ["--port", "-1"],

@@ -47,17 +47,22 @@ def record(sid: str, created: float = T0, expires: float = T0 + 60, **data) -> S
     return SessionRecord(sid, data, created, created, expires)
 
 
-def make_store(kind: str, tmp_path) -> SessionStore:
-    """Return an empty store of ``kind``."""
+def make_store(kind: str, tmp_path, request=None) -> SessionStore:
+    """Return an empty store of ``kind`` (``request`` gives the redis store its server)."""
+    if kind == "redis":
+        from server.redis_store import RedisStore
+
+        # TTLs are measured from T0, the records' own time, so they do not vanish at once.
+        return RedisStore(request.getfixturevalue("redis_url"), clock=lambda: T0)
     if kind == "sqlite":
         return SqliteStore(tmp_path / "sessions.sqlite3")
     return MemoryStore() if kind == "memory" else MinimalStore()
 
 
-@pytest.fixture(params=["memory", "sqlite", "minimal"])
+@pytest.fixture(params=["memory", "sqlite", "redis", "minimal"])
 def store(request, tmp_path):
     """An empty store of each kind, closed afterwards."""
-    store = make_store(request.param, tmp_path)
+    store = make_store(request.param, tmp_path, request)
     yield store
     store.close()
 
@@ -107,9 +112,9 @@ def test_purge_expired_removes_exactly_the_expired(store):
     assert [r.sid for r in store.records()] == ["alive"]
 
 
-@pytest.mark.parametrize("kind", ["memory", "sqlite"])
-def test_callers_never_share_data_with_the_store(kind, tmp_path):
-    store = make_store(kind, tmp_path)
+@pytest.mark.parametrize("kind", ["memory", "sqlite", "redis"])
+def test_callers_never_share_data_with_the_store(kind, tmp_path, request):
+    store = make_store(kind, tmp_path, request)
     data = {"cart": ["apple"]}
     store.save(record("a", **data), create=True)
     data["cart"].append("saved-then-changed")
@@ -119,9 +124,9 @@ def test_callers_never_share_data_with_the_store(kind, tmp_path):
     store.close()
 
 
-@pytest.mark.parametrize("kind", ["memory", "sqlite"])
-def test_concurrent_calls_keep_the_store_consistent(kind, tmp_path):
-    store = make_store(kind, tmp_path)
+@pytest.mark.parametrize("kind", ["memory", "sqlite", "redis"])
+def test_concurrent_calls_keep_the_store_consistent(kind, tmp_path, request):
+    store = make_store(kind, tmp_path, request)
     errors = []
 
     def work(n: int) -> None:
