@@ -15,10 +15,14 @@ from flask_wtf.csrf import CSRFProtect
 
 from server import (
     allowed_hosts,
+    class_requests,
     errors,
     latency,
+    rate_limit,
+    remember_me,
     request_guard,
     security_headers,
+    session_cap,
     store_health,
     views,
 )
@@ -73,6 +77,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # delay comes next, so that refused forms (CSRF) are slow as well; the CSRF check comes
     # last, once the form is known sane.
     allowed_hosts.init_app(app)
+    # While the lab is shared: a student's device over its rate, or new when the lab is full,
+    # is answered before any work is done for it; its requests are published for the class view.
+    rate_limit.init_app(app)
+    session_cap.init_app(app)
+    class_requests.init_app(app)
     latency.init_app(app)
     request_guard.init_app(app)
     store_health.init_app(app)
@@ -81,6 +90,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security_headers.init_app(app)
     app.register_blueprint(views.index_bp)
     app.register_blueprint(views.bp)
+    # Off unless the lab's switch is on; then it reads and writes its own cookie only.
+    remember_me.init_app(app)
     return app
 
 

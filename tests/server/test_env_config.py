@@ -1,4 +1,4 @@
-"""``SESSION_LAB_*`` variables configure a server that a WSGI server starts with ``create_app()``."""
+"""``SESSION_LAB_*`` variables configure a server that a WSGI server starts with create_app()."""
 
 from __future__ import annotations
 
