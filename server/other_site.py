@@ -1,4 +1,4 @@
-"""A page on another site: it posts the lab's login form from elsewhere (login CSRF).
+"""Pages on another site: login CSRF, logout CSRF, and a link, a form and an image (SameSite).
 
 Served by the desktop lab on ``localhost`` while the session server answers on ``127.0.0.1``:
 two different sites to a browser. The form carries the attacker's credentials and no CSRF
@@ -42,9 +42,28 @@ which a browser sends with the lab's SameSite=Lax cookie.</p>
 </html>
 """
 
-#: The other site's pages: the login-CSRF bait, and the logout-CSRF bait.
+THREE_REQUESTS_PAGE = """<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Three requests – another site</title></head>
+<body>
+<h1>Three ways to reach the lab</h1>
+<p>This page lives on another site. It reaches the lab's server in the three ways any page can:
+a link (a top-level GET), a form (a top-level POST, here to the logout page, without a CSRF
+token) and an image it embeds. Which of them carry the lab's session cookie depends on the
+cookie's SameSite attribute.</p>
+<p><a href="{{ secured }}">See your account on the lab</a></p>
+<form method="post" action="{{ logout }}">
+  <button type="submit">Log me out (a POST)</button>
+</form>
+<p><img src="{{ secured }}" alt="an image from the lab" width="1" height="1"></p>
+</body>
+</html>
+"""
+
+#: The other site's pages: the login-CSRF bait, the logout-CSRF bait, and the SameSite page.
 LOGIN_BAIT = "/"
 LOGOUT_BAIT = "/free-ticket/"
+THREE_REQUESTS = "/three-requests/"
 
 
 def create_other_site(target_login_url: str, target_logout_url: str | None = None) -> Flask:
@@ -61,5 +80,12 @@ def create_other_site(target_login_url: str, target_logout_url: str | None = Non
         """The logout-CSRF bait page."""
         target = target_logout_url or target_login_url.replace("/login/", "/logout/")
         return render_template_string(TICKET_PAGE, target=target)
+
+    @app.get(THREE_REQUESTS)
+    def three_requests():
+        """The SameSite lesson's page: a link, a POST form and an image, all to the lab."""
+        logout = target_logout_url or target_login_url.replace("/login/", "/logout/")
+        secured = target_login_url.replace("/login/", "/secured_page/")
+        return render_template_string(THREE_REQUESTS_PAGE, secured=secured, logout=logout)
 
     return app

@@ -7,7 +7,7 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from desktop.browser.client_job import Action, ClientJob
-from desktop.browser.http_client import BrowserClient, PageResult
+from desktop.browser.http_client import BrowserClient, NavigationError, PageResult
 
 
 class BrowserController(QObject):
@@ -47,9 +47,9 @@ class BrowserController(QObject):
         """Navigate to a page."""
         self._submit(lambda report: self.client.open(path_or_url, report))
 
-    def login(self, userid: str, passwd: str) -> None:
-        """Log in as a browser does (form, CSRF token, POST, redirect)."""
-        self._submit(lambda report: self.client.login(userid, passwd, report))
+    def login(self, userid: str, passwd: str, remember: bool = False) -> None:
+        """Log in as a browser does (form, CSRF token, POST, redirect); tick "Remember me"."""
+        self._submit(lambda report: self.client.login(userid, passwd, report, remember))
 
     def secured_page(self) -> None:
         """Open the secured page."""
@@ -68,6 +68,34 @@ class BrowserController(QObject):
             return self.client.submit_form(page, report)
 
         self._submit(visit_and_submit)
+
+    def open_and_follow_link(self, url: str, index: int = 0) -> None:
+        """Visit a page of another site of the lab and click its link number ``index``."""
+
+        def visit_and_follow(report):
+            self.client.other_origins.add(url)
+            page = self.client.open(url, report)
+            if not page.info.links:
+                raise NavigationError("That page has no link to click.")
+            return self.client.follow_link(page, page.info.links[index], report)
+
+        self._submit(visit_and_follow)
+
+    def open_with_images(self, url: str) -> None:
+        """Visit a page of another site of the lab and load the images it embeds."""
+
+        def visit_and_load(report):
+            self.client.other_origins.add(url)
+            page = self.client.open(url, report)
+            for src in page.info.images:
+                self.client.fetch_embedded(page, src, report)
+            return page
+
+        self._submit(visit_and_load)
+
+    def close_and_reopen(self) -> None:
+        """Quit and restart the browser: session cookies are dropped, persistent ones kept."""
+        self._submit(lambda report: self.client.close_and_reopen(), False)
 
     def set_cookie(self, name: str, value: str, **attributes) -> None:
         """Put a cookie in the jar (as developer tools allow), in turn with the requests."""

@@ -145,7 +145,11 @@ class BrowserClient:
         return self._navigate("GET", self.url_for(path_or_url), None, on_exchange)
 
     def login(
-        self, userid: str, passwd: str, on_exchange: ExchangeCallback | None = None
+        self,
+        userid: str,
+        passwd: str,
+        on_exchange: ExchangeCallback | None = None,
+        remember: bool = False,
     ) -> PageResult:
         """Submit the login form with its CSRF token and follow the redirect.
 
@@ -164,6 +168,8 @@ class BrowserClient:
         data = {"userid": userid, "passwd": passwd}
         if form.info.csrf_token is not None:
             data = {"csrf_token": form.info.csrf_token, **data}
+        if remember and form.info.offers_remember:
+            data["remember"] = "y"
         result = self._navigate("POST", self.url_for(LOGIN_PATH), data, on_exchange)
         return _merge(form, result) if fetched else result
 

@@ -29,7 +29,7 @@ class LabBrowser(QObject):
         self.controller = BrowserController(base_url, self)
         self.jar: tuple[CookieRow, ...] = ()
         pane, controller = self.pane, self.controller
-        pane.login_requested.connect(controller.login)
+        pane.login_requested.connect(self._login)
         pane.secured_page_requested.connect(controller.secured_page)
         pane.logout_requested.connect(controller.logout)
         pane.navigation_requested.connect(controller.open)
@@ -48,6 +48,10 @@ class LabBrowser(QObject):
     def cookie(self, name: str) -> str | None:
         """Return the value of a cookie in this browser's jar, or None."""
         return next((row.value for row in self.jar if row.name == name), None)
+
+    @Slot(str, str)
+    def _login(self, userid: str, passwd: str) -> None:
+        self.controller.login(userid, passwd, self.pane.remember)
 
     @Slot(object)
     def _on_exchange(self, exchange: Exchange) -> None:

@@ -20,6 +20,11 @@ class PageInfo:
     form_action: str | None = None
     form_method: str = "GET"
     form_fields: dict[str, str] = field(default_factory=dict)
+    #: Whether the login form offers "Remember me" (the lab's switch).
+    offers_remember: bool = False
+    #: The page's links (``href``) and embedded images (``src``), in order.
+    links: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
 
 
 class _PageParser(HTMLParser):
@@ -39,6 +44,12 @@ class _PageParser(HTMLParser):
             self.info.has_login_form = True
             self.info.form_action = attributes.get("action") or ""
             self.info.form_method = (attributes.get("method") or "GET").upper()
+        elif tag == "a" and attributes.get("href"):
+            self.info.links.append(attributes["href"])
+        elif tag == "img" and attributes.get("src"):
+            self.info.images.append(attributes["src"])
+        elif tag == "input" and attributes.get("name") == "remember":
+            self.info.offers_remember = True  # a box: sent only when ticked
         elif tag == "input" and attributes.get("name"):
             self.info.form_fields.setdefault(attributes["name"], attributes.get("value") or "")
             if attributes["name"] == "csrf_token":

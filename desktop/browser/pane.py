@@ -6,6 +6,7 @@ from html import escape
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -51,6 +52,8 @@ class BrowserPane(QWidget):
         self.userid_error = self._error_label("userid_error", "User name error")
         self.passwd_error = self._error_label("passwd_error", "Password error")
         self.form_error = self._error_label("form_error", "Form error")
+        self.remember_box = name_widget(QCheckBox("Remember me"), "remember_box", "Remember me")
+        self.remember_box.hide()  # only while the server offers it (the lab's switch)
         self.login_button = name_widget(QPushButton("Submit"), "login_button", "Submit login")
         self.login_button.setDefault(True)
         self.login_button.clicked.connect(self._submit)
@@ -91,6 +94,7 @@ class BrowserPane(QWidget):
         form.addRow("Password:", self.passwd_edit)
         form.addRow("", self.passwd_error)
         form.addRow(self.form_error)
+        form.addRow("", self.remember_box)
         form.addRow("", self.login_button)
 
         buttons = QHBoxLayout()
@@ -153,8 +157,21 @@ class BrowserPane(QWidget):
         posted = any(exchange.method == "POST" for exchange in page.exchanges)
         page_error = errors.get("page") if posted else None
         self._set_error(self.form_error, errors.get("csrf_token") or page_error)
+        if "userid" in page.info.form_fields:  # the login form: does it offer the box?
+            self.set_remember_offered(page.info.offers_remember)
         if page.status < 400 and page.url.endswith(SECURED_PATH):
             self.passwd_edit.clear()
+
+    def set_remember_offered(self, offered: bool) -> None:
+        """Show the "Remember me" box while the server's login form has one."""
+        self.remember_box.setVisible(offered)
+        if not offered:
+            self.remember_box.setChecked(False)
+
+    @property
+    def remember(self) -> bool:
+        """Whether "Remember me" is offered and ticked."""
+        return not self.remember_box.isHidden() and self.remember_box.isChecked()
 
     def show_error(self, message: str) -> None:
         """Show a failed navigation in the page area, as browsers do."""

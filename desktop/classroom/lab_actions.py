@@ -12,9 +12,10 @@ from PySide6.QtGui import QDesktopServices
 from desktop import __version__
 from desktop.browser.lab_browser import LabBrowser
 from desktop.classroom.lab_window import LabWindow
+from desktop.lab import cookie_settings
 from desktop.lab.embedded_lab import SHORT_LIFETIMES
 from server.config import DEFAULTS
-from server.other_site import LOGIN_BAIT, LOGOUT_BAIT
+from server.other_site import LOGIN_BAIT, LOGOUT_BAIT, THREE_REQUESTS
 from server.paths import LOGIN_PATH
 
 if TYPE_CHECKING:
@@ -65,6 +66,44 @@ class LabActions:
     def visit_logout_bait(self, browser: LabBrowser | None = None) -> str:
         """Open the other site's free-ticket page and click it: a GET of the lab's logout."""
         return self.visit_other_site(browser, LOGOUT_BAIT)
+
+    def three_requests(self, browser: LabBrowser | None = None) -> str:
+        """From the other site's page, follow its link, submit its POST form, load its image.
+
+        Three visits of the same page, one request of each kind, in that order; return its URL.
+        """
+        browser = browser or self.window.current_browser
+        url = self.window.lab.other_site_url(THREE_REQUESTS)
+        browser.controller.open_and_follow_link(url)
+        browser.controller.open_and_submit_form(url)
+        browser.controller.open_with_images(url)
+        return url
+
+    def set_same_site(self, value: str) -> None:
+        """Give the session cookie this SameSite (Strict, Lax, None or unset) from now on."""
+        cookie_settings.set_same_site(self.window.lab, value)
+        attribute = "no SameSite attribute" if value == "unset" else f"SameSite={value}"
+        self.window.status.show_message(
+            f"The session cookie is now set with {attribute}, from the next Set-Cookie on "
+            "(log in again to get it)."
+        )
+
+    def set_remember_me(self, on: bool) -> None:
+        """Offer "Remember me" on the login form, or not."""
+        lab = self.window.lab
+        cookie_settings.set_remember_me(lab, on)
+        for browser in self.window.browsers:
+            browser.pane.set_remember_offered(on)
+        self.window.inspectors.show_remember_tokens(cookie_settings.remember_tokens(lab), on)
+
+    def close_and_reopen(self, browser: LabBrowser | None = None) -> None:
+        """Quit and restart a browser: its session cookies go, its persistent cookies stay."""
+        browser = browser or self.window.current_browser
+        browser.controller.close_and_reopen()
+        self.window.status.show_message(
+            f"{browser.name} was closed and reopened: session cookies (no Expires or Max-Age) "
+            "are gone, persistent ones are kept."
+        )
 
     def set_short_lifetimes(self, on: bool) -> None:
         """Make sessions expire within a lesson (20 s idle, 60 s at most), or back to normal."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop.classroom.lab_actions import DEFAULT_LIFETIMES
+from desktop.classroom.lab_actions import DEFAULT_LIFETIMES, LabActions
 from desktop.classroom.lab_window import LabSteering, LabWindow
+from desktop.lab import cookie_settings
 from desktop.lab.embedded_lab import FIXES, WEAKENING, Lab
 
 
@@ -16,6 +17,8 @@ def lab_defaults(window: LabWindow) -> None:
     for name in FIXES:
         window.lab.set_fix(name, False)
     window.controls.set_lifetimes(*DEFAULT_LIFETIMES)
+    cookie_settings.set_same_site(window.lab, cookie_settings.DEFAULT_SAME_SITE)
+    LabActions(window).set_remember_me(False)
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,8 @@ class LabSnapshot:
     store: str
     switches: frozenset[str]
     lifetimes: tuple[float, float]
+    same_site: str = cookie_settings.DEFAULT_SAME_SITE
+    remember_me: bool = False
 
     @classmethod
     def of(cls, lab: Lab) -> LabSnapshot:
@@ -34,6 +39,8 @@ class LabSnapshot:
             lab.state.store_name,
             frozenset(lab.switches),
             (config["SESSION_IDLE_LIFETIME"], config["SESSION_ABSOLUTE_LIFETIME"]),
+            cookie_settings.same_site(lab),
+            cookie_settings.remember_me(lab),
         )
 
     def restore(self, controls: LabSteering) -> None:
@@ -42,3 +49,5 @@ class LabSnapshot:
         for name in WEAKENING:
             controls.set_switch(name, name in self.switches)
         controls.set_lifetimes(*self.lifetimes)
+        cookie_settings.set_same_site(controls.lab, self.same_site)
+        cookie_settings.set_remember_me(controls.lab, self.remember_me)

@@ -12,7 +12,9 @@ from desktop.browser.exchange import CookieRow, Exchange
 from desktop.browser.lab_browser import LabBrowser
 from desktop.inspectors.panel import InspectorPanel
 from desktop.inspectors.timeline_recorder import TimelineRecorder
+from desktop.lab.cookie_settings import remember_me, remember_tokens
 from desktop.lab.embedded_lab import Lab
+from desktop.lab.remember_bridge import RememberBridge
 from server.records import SessionEvent
 
 COOKIE_STORE_NOTE = (
@@ -47,6 +49,7 @@ class InspectorFeed(QObject):
         self.window = window
         self.inspectors = inspectors
         self.recorder = TimelineRecorder()
+        self._remember_bridge: RememberBridge | None = None
 
     def show_lab(self) -> None:
         """Start afresh on the window's (new) lab: empty timeline, its store's rows, the jar."""
@@ -54,6 +57,23 @@ class InspectorFeed(QObject):
         self.inspectors.session_model.reset(self.window.lab.sessions())
         self.update_store_status()
         self.refresh_jar_view()
+        self._follow_remember_tokens()
+
+    def _follow_remember_tokens(self) -> None:
+        if self._remember_bridge is not None:
+            self._remember_bridge.disconnect_app()
+            self._remember_bridge.deleteLater()
+        self._remember_bridge = RememberBridge(self.window.lab.app, self)
+        self._remember_bridge.changed.connect(self.refresh_remember_tokens)
+        self.refresh_remember_tokens()
+
+    @Slot()
+    @Slot(object)
+    def refresh_remember_tokens(self, change=None) -> None:
+        """Show the lab's remember-me tokens afresh (after any change to them)."""
+        lab = self.window.lab
+        if lab is not None:
+            self.inspectors.show_remember_tokens(remember_tokens(lab), remember_me(lab))
 
     @Slot(object)
     def on_session_event(self, event: SessionEvent) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.inspectors.exchange_report import render_exchange
 from desktop.inspectors.models.cookie_table_model import CookieTableModel
+from desktop.inspectors.models.remember_table_model import RememberTokenModel
 from desktop.inspectors.models.session_table_model import SessionTableModel
 from desktop.inspectors.models.traffic_table_model import TrafficTableModel
 from desktop.inspectors.timeline_views import TimelineViews
@@ -131,8 +132,24 @@ class InspectorPanel(QSplitter):
         timeline.addWidget(self.traffic_detail)
         timeline.setSizes([160, 260])
 
+        self.remember_model = RememberTokenModel(self)
+        self.remember_table = _table(
+            self.remember_model,
+            "remember_table",
+            "Remember-me tokens",
+            "The server's remember-me tokens: selector, user and the validator's hash",
+        )
+        self.remember_note = name_widget(QLabel(), "remember_note", "Remember-me tokens note")
+        self.remember_note.setWordWrap(True)
         self.jar_box = _group("Cookie jar", self.cookie_table, self.cookie_payload)
-        self.store_box = _group("Session store (server)", self.store_note, self.session_table)
+        self.store_box = _group(
+            "Session store (server)",
+            self.store_note,
+            self.session_table,
+            self.remember_note,
+            self.remember_table,
+        )
+        self.show_remember_tokens([], offered=False)
         self.timeline_box = _group("HTTP timeline", timeline)
         self.boxes = {"jar": self.jar_box, "store": self.store_box, "timeline": self.timeline_box}
         for box in self.boxes.values():
@@ -217,6 +234,19 @@ class InspectorPanel(QSplitter):
         # On a small screen "Held by" earns its room only once two browsers hold sessions.
         names = {name for names in self.session_model.holders.values() for name in names}
         self.session_table.setColumnHidden(1, self.compact and len(names) < 2)
+
+    def show_remember_tokens(self, tokens, offered: bool) -> None:
+        """Show the server's remember-me tokens, while "Remember me" is offered or any exist."""
+        self.remember_model.reset(tokens)
+        visible = offered or bool(tokens)
+        self.remember_note.setVisible(visible)
+        self.remember_table.setVisible(visible and bool(tokens))
+        self.remember_note.setText(
+            f"<b>Remember-me tokens</b> ({len(tokens)}): the server keeps only each "
+            "validator's hash; the browser's cookie holds selector:validator."
+            if tokens
+            else "<b>Remember-me tokens</b>: none yet. Tick “Remember me” when logging in."
+        )
 
     def reset(self) -> None:
         """Empty the jar and the timeline (a new lab or a new browser)."""

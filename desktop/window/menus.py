@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMenu
 from desktop.classroom.lab_actions import LabActions
 from desktop.lab.embedded_lab import WEAKENING
 from desktop.ui.mnemonics import with_mnemonic
+from desktop.window.cookie_menus import CookieMenus
 from desktop.window.diagram_exports import DiagramExports
 from server.config import STORES
 
@@ -83,6 +84,18 @@ class LabMenus:
         )
         _action(
             browser_menu,
+            "Visit another site's t&hree-requests page (SameSite)",
+            "three_requests_action",
+            lambda: self.actions.three_requests(),
+        )
+        _action(
+            browser_menu,
+            "Close and &reopen this browser (keeps persistent cookies)",
+            "close_reopen_action",
+            lambda: self.actions.close_and_reopen(),
+        )
+        _action(
+            browser_menu,
             "Go to the a&ddress bar",
             "address_action",
             lambda: window.browser.focus_address(),
@@ -135,6 +148,9 @@ class LabMenus:
                 lambda on, n=name: window.controls.set_switch(n, on),
                 checkable=True,
             )
+
+        server_menu.addSeparator()
+        self.cookie_menus = CookieMenus(server_menu, self.actions, lambda: window.lab)
 
         view_menu = bar.addMenu("&View")
         view_menu.addActions(window.zoom.actions())

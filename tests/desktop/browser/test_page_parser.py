@@ -55,7 +55,7 @@ def test_a_refused_csrf_check_is_a_page_error(client):
 
 def test_the_secured_page_has_no_form(client):
     info = parse_page(client.get(SECURED).text)
-    assert info == PageInfo(title="Secured page – Session Lab")
+    assert info == PageInfo(title="Secured page – Session Lab", links=["/app_sessions/login/"])
 
 
 def test_entities_are_decoded_and_messages_joined():
