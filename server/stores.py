@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import sqlite3
 import threading
@@ -316,7 +315,12 @@ class SqliteStore(SessionStore):
         return self._row_to_record(row) or SessionRecord(sid=row[0])
 
     def rotate(self, old_sid: str, record: SessionRecord) -> bool:
-        """Replace ``old_sid`` by ``record`` in one transaction: a failed write keeps the old."""
+        """Give the row ``old_sid`` the new id and contents in one statement.
+
+        One UPDATE is atomic, so a failed write keeps the old session, and it is cheaper than a
+        delete and an insert in a transaction. When ``old_sid`` is gone (a concurrent logout, an
+        expiry) the new record is inserted instead.
+        """
         values = (
             record.sid,
             _serializer.dumps(record.data),
@@ -325,15 +329,13 @@ class SqliteStore(SessionStore):
             _to_text(record.expires),
         )
         with self._using("write") as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                existed = conn.execute("DELETE FROM sessions WHERE id = ?", (old_sid,)).rowcount
+            existed = conn.execute(
+                "UPDATE sessions SET id = ?, data = ?, created = ?, last_seen = ?, expires = ?"
+                " WHERE id = ?",
+                (*values, old_sid),
+            ).rowcount
+            if not existed:
                 conn.execute("INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?, ?)", values)
-                conn.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already
-                    conn.execute("ROLLBACK")
-                raise
         return existed == 1
 
     def records(self) -> list[SessionRecord]:

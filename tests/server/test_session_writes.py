@@ -160,10 +160,10 @@ def test_a_failed_write_at_login_keeps_the_session_it_was_replacing(app, monkeyp
     real_execute = store._conn.execute
 
     class FullDisk:
-        """Stands in for the connection; INSERTs fail as on a full disk."""
+        """Stands in for the connection; writes fail as on a full disk, reads work."""
 
         def execute(self, sql, *args):
-            if sql.startswith("INSERT"):
+            if sql.startswith(("INSERT", "UPDATE", "DELETE")):
                 raise sqlite3.OperationalError("database or disk is full")
             return real_execute(sql, *args)
 
