@@ -30,6 +30,7 @@ class LabSnapshot:
     lifetimes: tuple[float, float]
     same_site: str = cookie_settings.DEFAULT_SAME_SITE
     remember_me: bool = False
+    fixes: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, lab: Lab) -> LabSnapshot:
@@ -41,6 +42,7 @@ class LabSnapshot:
             (config["SESSION_IDLE_LIFETIME"], config["SESSION_ABSOLUTE_LIFETIME"]),
             cookie_settings.same_site(lab),
             cookie_settings.remember_me(lab),
+            frozenset(lab.fixes),
         )
 
     def restore(self, controls: LabSteering) -> None:
@@ -51,3 +53,5 @@ class LabSnapshot:
         controls.set_lifetimes(*self.lifetimes)
         cookie_settings.set_same_site(controls.lab, self.same_site)
         cookie_settings.set_remember_me(controls.lab, self.remember_me)
+        for name in FIXES:
+            controls.lab.set_fix(name, name in self.fixes)

@@ -4,6 +4,8 @@ from desktop.classroom.walkthroughs.attacks import CROSS_SITE, FIXATION, HIJACK,
 from desktop.classroom.walkthroughs.basics import SEVERAL_BROWSERS, TUTORIAL
 from desktop.classroom.walkthroughs.cookies import CLEAR, EXPIRY
 from desktop.classroom.walkthroughs.own_browser import OWN_BROWSER
+from desktop.classroom.walkthroughs.remember import REMEMBER_ME
+from desktop.classroom.walkthroughs.same_site import SAME_SITE
 from desktop.classroom.walkthroughs.stores import COOKIE_STORE, RESTART
 
 WALKTHROUGHS = (
@@ -18,4 +20,6 @@ WALKTHROUGHS = (
     RESTART,
     CLEAR,
     OWN_BROWSER,
+    SAME_SITE,
+    REMEMBER_ME,
 )

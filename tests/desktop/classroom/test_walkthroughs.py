@@ -263,3 +263,89 @@ def test_every_scenario_is_in_the_menu_two_clicks_away(window):
     assert len(titles) == len(WALKTHROUGHS) >= 10
     window.menus.scenarios_menu.actions()[1].trigger()
     assert window.walkthrough_panel.current.key == "browsers"
+
+
+def test_same_site_in_full(qtbot, window, panel):
+    from desktop.classroom.walkthroughs.same_site import carried
+
+    start(qtbot, panel, "same_site")
+    step(qtbot, panel)
+    assert window.current_browser.jar[0].same_site == "Lax"
+    step(qtbot, panel)
+    lax = carried(panel.run)
+    assert list(lax) == [
+        "the link (a top-level GET)",
+        "the form (a top-level POST)",
+        "the image (an embedded GET)",
+    ]
+    assert lax["the link (a top-level GET)"] is None
+    assert lax["the form (a top-level POST)"].startswith("SameSite=Lax")
+    assert lax["the image (an embedded GET)"].startswith("SameSite=Lax")
+    assert "held back (SameSite=Lax" in panel.text.toPlainText()
+    step(qtbot, panel)
+    assert window.current_browser.jar[0].same_site == "Strict"
+    step(qtbot, panel)
+    assert all(reason.startswith("SameSite=Strict") for reason in carried(panel.run).values())
+    step(qtbot, panel)
+    assert window.current_browser.jar[0].same_site == ""
+    step(qtbot, panel)
+    unset = carried(panel.run)
+    assert unset["the link (a top-level GET)"] is None
+    assert unset["the form (a top-level POST)"] is None  # Lax-allowing-unsafe: 2 minutes
+    assert unset["the image (an embedded GET)"].startswith("no SameSite")
+    step(qtbot, panel)
+    assert window.current_browser.jar == ()
+    entries = window.inspectors.traffic_model.entries()
+    refused = [r.reason for e in entries for r in e.exchange.cookies_rejected]
+    assert refused and all("SameSite=None without Secure" in r for r in refused)
+    posts = [e.exchange for e in window.inspectors.traffic_model.entries()]
+    posts = [x for x in posts if x.method == "POST" and x.path == LOGIN]
+    assert posts[-1].status == 400  # with no session cookie, the CSRF token matched nothing
+    step(qtbot, panel)
+    assert NOT_LOGGED_IN not in page_text(window)
+    assert "alice" in page_text(window)  # the free-ticket GET logged her out
+    logged_out = window.inspectors.traffic_model.entries()[-1].exchange
+    assert logged_out.path == "/app_sessions/logout/" and "sessionid" in logged_out.cookies_sent
+    step(qtbot, panel)
+    sid = window.browsers[0].cookie("sessionid")
+    assert any(r.sid == sid and r.data.get("userid") == "alice" for r in window.lab.sessions())
+    step(qtbot, panel)
+    assert window.lab.fixes == set()
+    panel.stop()
+    assert window.lab.app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_remember_me_and_theft_detection(qtbot, window, panel):
+    from server.remember_me import COOKIE_NAME
+
+    start(qtbot, panel, "remember_me")
+    step(qtbot, panel)
+    assert not window.browsers[0].pane.remember_box.isHidden()
+    names = {row.name: row for row in window.browsers[0].jar}
+    assert names["sessionid"].expires is None and names[COOKIE_NAME].expires is not None
+    (token,) = window.inspectors.remember_model.tokens()
+    assert token.userid == "alice"
+    assert not window.inspectors.remember_table.isHidden()
+    step(qtbot, panel)
+    assert window.browsers[1].cookie(COOKIE_NAME) == panel.run.notes["stolen"]
+    step(qtbot, panel)
+    assert [row.name for row in window.browsers[0].jar] == [COOKIE_NAME]
+    step(qtbot, panel)
+    assert WELCOME.format("alice") in browser_text(window, 1)
+    assert window.browsers[0].cookie(COOKIE_NAME) != panel.run.notes["stolen"]
+    qtbot.waitUntil(lambda: window.inspectors.remember_model.tokens()[0].uses == 1)
+    step(qtbot, panel)
+    assert NOT_LOGGED_IN in browser_text(window, 2)
+    assert window.browsers[1].cookie(COOKIE_NAME) is None
+    qtbot.waitUntil(lambda: window.inspectors.remember_model.tokens() == [])
+    step(qtbot, panel)
+    assert NOT_LOGGED_IN in browser_text(window, 1)
+    step(qtbot, panel)
+    assert window.lab.app.config["REMEMBER_ME"] is False
+    panel.stop()
+
+
+def test_the_login_form_has_no_remember_box_without_the_switch(window):
+    pane = window.browsers[0].pane
+    assert pane.remember_box.isHidden()
+    assert not pane.remember
