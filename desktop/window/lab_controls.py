@@ -28,6 +28,8 @@ class LabControls(QObject):
             "server_banner", "Server failure", FAILURE_STYLE, action="Restart server"
         )
         self.server_banner.action_clicked.connect(self.restart_server)
+        #: Asked before a weakening switch goes on; False leaves it off (sharing asks).
+        self.confirm_weakening: Callable[[str], bool] = lambda name: True
         self.link = LabLink(self)
         self.link.attached.connect(self._on_lab_attached)
         self.link.server_failed.connect(self._on_server_failed)
@@ -106,6 +108,9 @@ class LabControls(QObject):
 
     def set_switch(self, name: str, on: bool) -> None:
         """Turn a weakening switch of the server on or off; the red bar says which are on."""
+        if on and name not in self.lab.switches and not self.confirm_weakening(name):
+            self.window.menus.show_lab(self.lab)  # the menu's check mark goes back off
+            return
         self.lab.set_switch(name, on)
         self.window.menus.show_lab(self.lab)
         self.update_switch_banner()
@@ -118,7 +123,9 @@ class LabControls(QObject):
     def update_switch_banner(self) -> None:
         """Show the red bar while any weakening switch is on."""
         weakened = self.lab.weakened() if self.lab else []
-        text = "VULNERABLE SERVER: " + "; ".join(weakened) + "." if weakened else ""
+        shared = self.lab.share_url if self.lab else None
+        title = "VULNERABLE SERVER" + (f", FOR EVERYONE ON {shared}" if shared else "") + ": "
+        text = title + "; ".join(weakened) + "." if weakened else ""
         self.switch_banner.show_text(text)
 
     @Slot(str)

@@ -21,6 +21,7 @@ from desktop.window.font_zoom import FontZoom
 from desktop.window.lab_controls import LabControls
 from desktop.window.menus import LabMenus
 from desktop.window.settings import LabSettings
+from desktop.window.sharing import ShareControls
 from desktop.window.status_line import StatusLine
 from desktop.window.theme import ThemeChooser
 from desktop.window.window_layout import WindowLayout
@@ -64,9 +65,11 @@ class MainWindow(QMainWindow):
         self.lab_reset = LabReset(self, self)
         self.menus = LabMenus(self)
         self.challenge_menu = ChallengeMenu(self)
+        self.sharing = ShareControls(self, self.menus.server_menu, self.menus.view_menu)
         self._walkthrough_panel = None
         self._shown = False
-        self.layout_fit = WindowLayout(self, self.controls.banners, self.settings)
+        banners = (self.sharing.banner, *self.controls.banners)
+        self.layout_fit = WindowLayout(self, banners, self.settings)
         self.controls.attach(lab)
         self.add_browser()
         # The scenarios are not needed for the first paint: build them once the loop runs.
@@ -184,6 +187,7 @@ class MainWindow(QMainWindow):
         self.settings.geometry = self.saveGeometry()
         self.layout_fit.save()
         self.settings.sync()
+        self.sharing.close()
         # Server first: closing its connections ends any request a worker still waits on.
         lab = self.controls.close()
         for browser in self.browsers:

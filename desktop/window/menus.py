@@ -109,7 +109,7 @@ class LabMenus:
             self.actions.open_in_system_browser,
         )
 
-        server_menu = bar.addMenu("&Server")
+        server_menu = self.server_menu = bar.addMenu("&Server")
         _action(server_menu, "&Restart server", "restart_action", window.controls.restart_server)
         store_menu = server_menu.addMenu("Session &store")
         self.store_group = QActionGroup(window)
@@ -152,7 +152,7 @@ class LabMenus:
         server_menu.addSeparator()
         self.cookie_menus = CookieMenus(server_menu, self.actions, lambda: window.lab)
 
-        view_menu = bar.addMenu("&View")
+        view_menu = self.view_menu = bar.addMenu("&View")
         view_menu.addActions(window.zoom.actions())
         view_menu.addSeparator()
         view_menu.addMenu(window.theme.menu)

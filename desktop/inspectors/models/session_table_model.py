@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont
 
 from desktop.inspectors.models.plain_table_model import PlainTableModel
 from desktop.ui.colours import accent_background
+from desktop.ui.plain_text import plain_tooltip
 from server.records import SessionEvent, SessionRecord
 
 
@@ -51,6 +52,8 @@ class SessionTableModel(PlainTableModel):
         self.current_sid: str | None = None
         #: Session id to the names of the lab browsers whose jar holds it.
         self.holders: dict[str, list[str]] = {}
+        #: Session id to the students' browsers holding it, while the lab is shared.
+        self.remote_holders: dict[str, list[str]] = {}
         # The countdown is computed here from each row's expiry; nothing asks the server.
         self._ticker = QTimer(self, interval=1000)
         self._ticker.timeout.connect(self._tick)
@@ -96,6 +99,13 @@ class SessionTableModel(PlainTableModel):
         self.holders = holders
         self.emit_column_changed(1, [Qt.ItemDataRole.DisplayRole])
 
+    def set_remote_holders(self, holders: dict[str, list[str]]) -> None:
+        """Show which students' browsers hold each session ("Firefox on Android · 10.0.0.5")."""
+        if holders == self.remote_holders:
+            return
+        self.remote_holders = holders
+        self.emit_column_changed(1, [Qt.ItemDataRole.DisplayRole])
+
     def _upsert(self, record: SessionRecord | None) -> None:
         if record is None:
             return
@@ -127,7 +137,7 @@ class SessionTableModel(PlainTableModel):
         """Return id, holders, times, the countdown and the data as JSON."""
         return (
             record.sid,
-            ", ".join(self.holders.get(record.sid, [])),
+            ", ".join(self.holders.get(record.sid, []) + self.remote_holders.get(record.sid, [])),
             _clock(record.created),
             _clock(record.last_seen),
             expires_in_text(record.expires - time.time()),
@@ -141,7 +151,8 @@ class SessionTableModel(PlainTableModel):
             text = self.cells(record)[column]
             if column == len(self.COLUMNS) - 1:
                 text = json.dumps(record.data, ensure_ascii=False, default=str)
-            return f"{text}\n(this client's cookie names this session)" if mine else text
+            text = f"{text}\n(this client's cookie names this session)" if mine else text
+            return plain_tooltip(text)  # a student's user name is shown as typed, never as HTML
         if role == Qt.ItemDataRole.BackgroundRole and mine:
             return accent_background()
         if role == Qt.ItemDataRole.FontRole and mine:

@@ -12,6 +12,7 @@ from desktop.inspectors.models.plain_table_model import PlainTableModel
 from desktop.inspectors.narration import short_id
 from desktop.inspectors.timeline_entry import TrafficEntry
 from desktop.ui.colours import severity_colour
+from desktop.ui.plain_text import plain_tooltip
 
 
 def _where(exchange: Exchange) -> str:
@@ -97,7 +98,7 @@ class TrafficTableModel(PlainTableModel):
     def role_data(self, entry: TrafficEntry, row: int, column: int, role: int):
         """Tooltips explain the exchange; errors are shown in red."""
         if role == Qt.ItemDataRole.ToolTipRole:
-            return entry.sentence
+            return plain_tooltip(entry.sentence)
         if role == Qt.ItemDataRole.ForegroundRole and entry.exchange.status >= 400:
             return severity_colour("error")
         return None

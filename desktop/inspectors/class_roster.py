@@ -1,0 +1,130 @@
+"""Who in the class uses which session: devices named by their browser, hijacks spotted (plain).
+
+Fed with the server's :class:`~server.class_requests.RequestSeen` records (the window takes
+them a few times a second). A device is an address and a User-Agent. A session that two
+different devices (or two of the lab's own browsers) send within :data:`HIJACK_WINDOW`
+seconds is being used by two browsers at once: a hijack, or a fixation that worked.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass
+
+from server.class_requests import RequestSeen
+from server.user_agents import browser_name
+
+HIJACK_WINDOW = 120.0
+MAX_DEVICES = 2000  # a script inventing User-Agents cannot grow the roster without end
+RECENT = 60.0  # seconds counted as "in the last minute"
+
+
+@dataclass(frozen=True)
+class Device:
+    """One student's browser: where it connects from and what it calls itself."""
+
+    address: str
+    user_agent: str
+
+    @property
+    def label(self) -> str:
+        """E.g. "Firefox on Android · 192.168.1.23"."""
+        return f"{browser_name(self.user_agent)} · {self.address}"
+
+
+@dataclass
+class DeviceState:
+    """What the lab knows of one device."""
+
+    device: Device
+    first_seen: float
+    last_seen: float
+    requests: int = 0
+    #: The session id the device holds now (after its last answer), or None.
+    sid: str | None = None
+
+
+def request_text(seen: RequestSeen) -> str:
+    """E.g. "GET /app_sessions/login/ → 200"."""
+    return f"{seen.method} {seen.path} → {seen.status}"
+
+
+class ClassRoster:
+    """Devices, the sessions they hold and send, and counts for the summary."""
+
+    def __init__(self, window: float = HIJACK_WINDOW) -> None:
+        self.window = window
+        self.devices: dict[Device, DeviceState] = {}
+        self._senders: dict[str, dict[Device, float]] = {}  # sid: device: when it last sent it
+        self._recent: deque[float] = deque()
+        self.total = 0
+        self.last: RequestSeen | None = None
+
+    def clear(self) -> None:
+        """Forget everything (the lab was reset)."""
+        self.__init__(self.window)
+
+    def add(self, seen: RequestSeen) -> None:
+        """Note one request."""
+        device = Device(seen.address, seen.user_agent)
+        state = self.devices.get(device)
+        if state is None:
+            if len(self.devices) >= MAX_DEVICES:
+                oldest = min(self.devices.values(), key=lambda s: s.last_seen)
+                del self.devices[oldest.device]
+            state = self.devices[device] = DeviceState(device, seen.at, seen.at)
+        state.last_seen = max(state.last_seen, seen.at)
+        state.requests += 1
+        state.sid = seen.sid_held
+        if seen.sid_sent:
+            self._senders.setdefault(seen.sid_sent, {})[device] = seen.at
+        self.total += 1
+        self.last = seen
+        self._recent.append(seen.at)
+
+    def forget_old(self, now: float) -> None:
+        """Drop sends older than the hijack window and requests older than a minute."""
+        for sid in list(self._senders):
+            senders = {d: at for d, at in self._senders[sid].items() if now - at <= self.window}
+            if senders:
+                self._senders[sid] = senders
+            else:
+                del self._senders[sid]
+        while self._recent and now - self._recent[0] > RECENT:
+            self._recent.popleft()
+
+    def holders(self) -> dict[str, list[str]]:
+        """Return each session id with the devices that hold it, by label."""
+        held: dict[str, list[str]] = {}
+        for state in self.devices.values():
+            if state.sid:
+                held.setdefault(state.sid, []).append(state.device.label)
+        return held
+
+    def senders(self, sid: str) -> list[str]:
+        """Return the labels of the devices that sent ``sid`` within the hijack window."""
+        return [device.label for device in self._senders.get(sid, {})]
+
+    def recent_count(self) -> int:
+        """Requests in the last minute (as of the last :meth:`forget_old`)."""
+        return len(self._recent)
+
+    def summary(self) -> str:
+        """One line for the timeline: the class's requests, compact."""
+        if not self.total:
+            return ""
+        text = (
+            f"Class: {self.total} requests from {len(self.devices)} "
+            f"device{'s' if len(self.devices) != 1 else ''}, {self.recent_count()} in the last "
+            "minute (not listed below; see View → Class view)."
+        )
+        if self.last is not None:
+            who = Device(self.last.address, self.last.user_agent).label
+            text += f" Last: {who}, {request_text(self.last)}."
+        return text
+
+
+def now() -> float:
+    """The clock the class view uses (the server's records are in epoch seconds)."""
+    return time.time()

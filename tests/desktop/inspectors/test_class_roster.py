@@ -1,0 +1,79 @@
+"""The class's devices, the sessions they hold and send, the class view's rows and counts."""
+
+from __future__ import annotations
+
+from desktop.inspectors.class_roster import HIJACK_WINDOW, ClassRoster
+from desktop.inspectors.class_rows import ClassRow, class_rows
+from desktop.inspectors.models.class_table_model import ClassTableModel
+from server.class_requests import RequestSeen
+from server.records import SessionRecord
+
+FIREFOX = "Mozilla/5.0 (Android 14; Mobile; rv:132.0) Gecko/132.0 Firefox/132.0"
+CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0.0.0 Safari/537.36"
+SID_A, SID_B, SID_C = "A" * 43, "B" * 43, "C" * 43
+
+
+def seen(address, agent, sent, held, at=1000.0, path="/app_sessions/secured_page/"):
+    return RequestSeen(address, agent, "GET", path, 200, sent, held, at)
+
+
+def record(sid, **data):
+    return SessionRecord(sid, data, 900.0, 1000.0, 5000.0)
+
+
+def test_devices_are_named_and_hold_their_latest_session():
+    roster = ClassRoster()
+    roster.add(seen("10.0.0.5", FIREFOX, None, SID_A))
+    roster.add(seen("10.0.0.5", FIREFOX, SID_A, SID_B))  # login rotated it
+    roster.add(seen("10.0.0.6", CHROME, None, SID_C))
+    assert roster.holders() == {
+        SID_B: ["Firefox on Android · 10.0.0.5"],
+        SID_C: ["Chrome on Windows · 10.0.0.6"],
+    }
+    assert roster.total == 3 and len(roster.devices) == 2
+    roster.forget_old(1000.0)
+    summary = roster.summary()
+    assert summary.startswith("Class: 3 requests from 2 devices, 3 in the last minute")
+    assert "Last: Chrome on Windows · 10.0.0.6, GET /app_sessions/secured_page/ → 200." in summary
+
+
+def test_a_session_sent_by_two_devices_at_once_is_a_hijack():
+    roster = ClassRoster()
+    roster.add(seen("10.0.0.5", FIREFOX, SID_A, SID_A, at=1000.0))
+    roster.add(seen("10.0.0.6", CHROME, SID_A, SID_A, at=1010.0))
+    roster.add(seen("10.0.0.7", CHROME, SID_B, SID_B, at=1010.0))
+    records = [record(SID_A, userid="alice"), record(SID_B, userid="bob"), record(SID_C)]
+    rows, counts = class_rows(records, {}, roster)
+    assert [row.user for row in rows] == ["alice", "bob"]  # hijacks first; anonymous left out
+    assert rows[0].hijacked and "Firefox on Android · 10.0.0.5" in rows[0].alert
+    assert "Chrome on Windows · 10.0.0.6" in rows[0].alert
+    assert not rows[1].hijacked
+    assert counts.text() == "2 logged in · 3 live sessions · 3 devices · 1 hijack"
+    # Long after, the two sends are no longer "at once".
+    roster.forget_old(1010.0 + HIJACK_WINDOW + 1)
+    rows, counts = class_rows(records, {}, roster)
+    assert not any(row.hijacked for row in rows) and counts.hijacks == 0
+
+
+def test_two_of_the_lab_s_own_browsers_holding_one_session_is_a_hijack_too():
+    roster = ClassRoster()
+    rows, counts = class_rows(
+        [record(SID_A, userid="alice")], {SID_A: ["Browser 1", "Browser 2"]}, roster
+    )
+    assert rows[0].held_by == "Browser 1, Browser 2" and rows[0].hijacked
+    assert counts.hijacks == 1
+
+
+def test_the_class_table_model(qtmodeltester):
+    model = ClassTableModel()
+    qtmodeltester.check(model)
+    rows = [
+        ClassRow("alice", "Firefox", "AAAA…", "10:00:00", "⚠ used by 2"),
+        ClassRow("bob", "", "", ""),
+    ]
+    model.set_rows(rows)
+    qtmodeltester.check(model)
+    assert model.rowCount() == 2 and model.rows() == rows
+    model.set_rows(rows[:1])
+    assert model.rowCount() == 1
+    qtmodeltester.check(model)
