@@ -12,8 +12,8 @@ from pathlib import Path
 from server.allowed_hosts import host_name
 from server.app import close_app, create_app, lab_state
 from server.config import DEFAULTS, STORES
-from server.redis_store import RedisStartError
 from server.runner import EmbeddedServer, ServerStartError
+from server.store_start import StoreStartError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
                 "RESPONSE_DELAY": args.delay,
             }
         )
-    except RedisStartError as error:
+    except StoreStartError as error:
         print(f"error: {error}", file=sys.stderr)  # one line, for whoever supervises us
         return 1
     state = lab_state(app)

@@ -56,7 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     Without ``config`` (``gunicorn "server:create_app()"``) the ``SESSION_LAB_*`` environment
     variables configure it (:mod:`server.env_config`). Raises ``ValueError`` for an unusable
-    setting and :class:`~server.redis_store.RedisStartError` when Redis cannot be reached.
+    setting and :class:`~server.store_start.StoreStartError` when Redis cannot be reached.
     """
     if config is None:
         config = config_from_env(os.environ)

@@ -22,6 +22,7 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 from server.records import SessionRecord
+from server.store_start import StoreStartError
 from server.stores import SessionStore, StoreUnavailable
 
 _serializer = TaggedJSONSerializer()
@@ -64,7 +65,7 @@ return gone
 """
 
 
-class RedisStartError(RuntimeError):
+class RedisStartError(StoreStartError):
     """The Redis URL is malformed or Redis cannot be reached at start-up; the message says which."""
 
 
@@ -80,6 +81,22 @@ def redacted_url(url: str) -> str:
         return urlunsplit(parts._replace(netloc=netloc))
     except ValueError:
         return "(an unreadable URL)"
+
+
+def reachable(url: str, timeout: float = 0.3) -> bool:
+    """Tell whether a Redis answers PING at ``url`` within ``timeout`` seconds."""
+    try:
+        client = redis.Redis.from_url(
+            url, socket_connect_timeout=timeout, socket_timeout=timeout, retry=None
+        )
+    except ValueError:
+        return False
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
 
 
 def connect(url: str) -> redis.Redis:

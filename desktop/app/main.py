@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from desktop import __version__
-from server.config import STORES
+from server.config import DEFAULTS, STORES
 
 
 def app_version() -> str:
@@ -26,6 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--store", choices=STORES, help="where sessions live (default: the last one chosen)"
     )
     parser.add_argument("--data-dir", type=Path, help="directory for the database and secret key")
+    parser.add_argument(
+        "--redis-url",
+        default=DEFAULTS["REDIS_URL"],
+        metavar="URL",
+        help="the Redis server of the redis store (default %(default)s)",
+    )
     parser.add_argument("--port", type=int, default=0, help="pin the server's port (default: any)")
     parser.add_argument(
         "--delay",

@@ -41,7 +41,7 @@ def run_app(app: QApplication, args: argparse.Namespace, log_path: Path) -> int:
             store=store,
             data_dir=args.data_dir,
             port=args.port,
-            extra_config={"RESPONSE_DELAY": args.delay},
+            extra_config={"RESPONSE_DELAY": args.delay, "REDIS_URL": args.redis_url},
             share_address=share_address,
         )
         lab.start()

@@ -15,12 +15,14 @@ from server.records import SessionRecord
 from server.runner import EmbeddedServer, ServerStartError
 from server.secret_key import replace_secret_key
 from server.session_interface import ServerSideSessionInterface
+from server.store_start import StoreStartError
 from server.stores import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 STOP_TIMEOUT = 1.0  # the window's whole shutdown must fit in 2 s
 SHORT_LIFETIMES = (20, 60)  # idle, absolute seconds: expiry within a lesson
+FALLBACK_STORE = "sqlite"  # the app's default, when the store asked for cannot start
 WEAK_KEY = "changeme"  # in the attacker's word list, as such keys always are
 
 #: The switches that weaken the server, and how the window names them while they are on.
@@ -67,7 +69,7 @@ class Lab:
             "SESSION_REFRESH_INTERVAL": 0,
             **(extra_config or {}),
         }
-        self.app = create_app(self.config)
+        self.app = self._create_app()
         self.server = EmbeddedServer(self.app, port=port, on_error=on_server_error)
         self.other_site: EmbeddedServer | None = None
         #: The local network address the lab is shared on (started with the lab), or None.
@@ -81,6 +83,23 @@ class Lab:
         self.fixes: set[str] = set()
         for name in fixes:
             self.set_fix(name, True)
+
+    def _create_app(self):
+        # A store that cannot start (Redis unreachable) must not stop the lab: the default
+        # store takes over, and the yellow bar says so.
+        try:
+            return create_app(self.config)
+        except StoreStartError as error:
+            wanted = self.config["SESSION_STORE"]
+            self.config["SESSION_STORE"] = FALLBACK_STORE
+            app = create_app(self.config)
+            notice = (
+                f"The {wanted} store could not start ({error}); the lab keeps sessions in the "
+                f"{FALLBACK_STORE} store instead. Start it, then choose Server → Session store."
+            )
+            log.warning(notice)
+            lab_state(app).notices.append(notice)
+            return app
 
     @property
     def state(self):

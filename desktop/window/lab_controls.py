@@ -137,9 +137,14 @@ class LabControls(QObject):
 
     @Slot(str)
     def _on_store_failed(self, message: str) -> None:
+        remedy = (
+            "Start Redis again"
+            if self.lab is not None and self.lab.state.store_name == "redis"
+            else "Free some disk space"
+        )
         self.server_banner.show_text(
             f"The session store fails, so the server answers 503 to pages that need a session: "
-            f"{message}. Free some disk space or switch the store (Server → Session store)."
+            f"{message}. {remedy} or switch the store (Server → Session store)."
         )
 
     @Slot()

@@ -125,6 +125,9 @@ class LabMenus:
             )
             self.store_group.addAction(action)
             self.store_actions[name] = action
+        # Redis is offered only while one answers (checked as the menu opens).
+        self.store_actions["redis"].setVisible(False)
+        store_menu.aboutToShow.connect(self._offer_redis_if_reachable)
         self.short_action = _action(
             server_menu,
             "Short session &lifetimes (20 s idle, 60 s at most)",
@@ -177,6 +180,15 @@ class LabMenus:
                 f"scenario_{walk.key}_action",
                 lambda _=False, key=walk.key: start(key),
             )
+
+    def _offer_redis_if_reachable(self) -> None:
+        lab = self.window.lab
+        if lab is None:
+            return
+        from server.redis_store import reachable  # loads redis-py: only once the menu opens
+
+        running = lab.state.store_name == "redis"
+        self.store_actions["redis"].setVisible(running or reachable(lab.app.config["REDIS_URL"]))
 
     def show_lab(self, lab) -> None:
         """Check the store, switches and lifetimes the lab has."""
