@@ -70,17 +70,28 @@ def after_login(app: QApplication, folder: Path) -> None:
     window.close()
 
 
+#: Walkthroughs shown mid-way rather than at their end: after this many steps, with the
+#: timeline row that tells the story selected (counted from the end).
+SHOOT_AT = {"same_site": (2, 3), "remember_me": (4, 1)}
+
+
 def walkthrough(app: QApplication, folder: Path, number: int, key: str) -> str:
-    """Run one walkthrough to its end and save the window; return the image's name."""
+    """Run one walkthrough to its end (or its SHOOT_AT step) and save the window."""
     window = open_window(app, folder)
     panel = window.walkthrough_panel
     panel.start(key)
     wait_for(app, panel.next_button.isEnabled)
-    while not panel.done:
+    stop_after, row_from_end = SHOOT_AT.get(key, (None, None))
+    while not panel.done and panel.index != stop_after:
         before = panel.index
         panel.next_button.click()
         wait_for(app, lambda before=before: panel.index == before + 1)
     app.processEvents()
+    if row_from_end is not None:
+        wait_for(app, lambda: not any(browser.busy for browser in window.browsers))
+        rows = window.inspectors.traffic_model.rowCount()
+        window.inspectors.traffic_table.selectRow(rows - row_from_end)
+        settle(app)
     name = f"{number:02d}-{key}.png"
     window.grab().save(str(SHOTS / name))
     window.close()
@@ -173,7 +184,11 @@ def har_export(app: QApplication, folder: Path) -> None:
 
 
 def main() -> int:
-    """Take every screenshot and write docs/scenarios.md."""
+    """Take every screenshot and write docs/scenarios.md.
+
+    With walkthrough keys as arguments, take only those walkthroughs' screenshots.
+    """
+    only = set(sys.argv[1:])
     app = QApplication.instance() or QApplication(sys.argv)
     SHOTS.mkdir(exist_ok=True)
     # Shorter lifetimes than the classroom's 20 s / 60 s, so the expiry run takes seconds.
@@ -183,11 +198,17 @@ def main() -> int:
     sections = []
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
-        after_login(app, scratch / "login")
+        if not only:
+            after_login(app, scratch / "login")
         for number, walk in enumerate(WALKTHROUGHS):
-            image = walkthrough(app, scratch / walk.key, number, walk.key)
+            image = f"{number:02d}-{walk.key}.png"
+            if not only or walk.key in only:
+                image = walkthrough(app, scratch / walk.key, number, walk.key)
+                print(f"{image}: done", flush=True)
             sections.append((walk.title, walk.teaches, image))
-            print(f"{image}: done", flush=True)
+        if only:
+            write_index(sections)
+            return 0
         for theme in ("system", "dark", "high_contrast"):
             print(f"{projector(app, scratch / ('projector-' + theme), theme)}: done", flush=True)
         har_export(app, scratch / "har")

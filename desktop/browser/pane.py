@@ -149,7 +149,8 @@ class BrowserPane(QWidget):
         """Show a loaded page, its address and any form errors the server reported."""
         self.address_edit.setText(page.url)
         self.page_view.document().setBaseUrl(QUrl(page.url))
-        html = page.html.replace("<form", FORM_NOTE + "<form", 1)
+        login_form = "userid" in page.info.form_fields
+        html = page.html.replace("<form", FORM_NOTE + "<form", 1) if login_form else page.html
         self.page_view.setHtml(html)
         errors = page.info.errors
         self._set_error(self.userid_error, errors.get("userid"))

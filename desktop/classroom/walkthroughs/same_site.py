@@ -41,10 +41,11 @@ def carried(run: WalkRun) -> dict[str, str | None]:
 def _report(run: WalkRun) -> str:
     lines = []
     for how, reason in carried(run).items():
+        how = how[0].upper() + how[1:]
         lines.append(
-            f"{how.capitalize()}: carried the session cookie."
+            f"{how}: carried the session cookie."
             if reason is None
-            else f"{how.capitalize()}: held back ({reason})."
+            else f"{how}: held back ({reason})."
         )
     return " ".join(lines)
 
