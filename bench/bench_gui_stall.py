@@ -15,20 +15,34 @@ runs only when the event loop is free, so the longest gap between two ticks, les
 interval, is the longest the window was frozen::
 
     uv run python bench/bench_gui_stall.py --cycles 50
+
+With ``--class-clients 40`` the lab is also shared on 127.0.0.2 (Linux answers on all of
+127.0.0.0/8) with the class view open, and a second run of the cycles has 40 students join
+at the same time from another process (each a thread bound to an address of its own,
+127.0.1.N, that logs in and reloads its secured page); the stall is printed for both runs side
+by side, and each student's pages are checked for anyone else's name::
+
+    uv run python bench/bench_gui_stall.py --cycles 50 --class-clients 40
 """
 
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
+import json
 import os
+import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import requests
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QTableView, QTextBrowser
+from requests.adapters import HTTPAdapter
 
 from desktop.lab.embedded_lab import Lab
 from desktop.window.main_window import MainWindow
@@ -40,6 +54,10 @@ REPAINT_HOPS = 5000
 REPAINTS = 40
 PAGE_TIMEOUT_MS = 15_000
 PASSWORD = "secret"
+SHARED_ADDRESS = "127.0.0.2"
+STUDENT_RELOADS = 5
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+WELCOME = re.compile(r"Welcome USER: (\S+) !")
 
 
 class StallMeter:
@@ -196,13 +214,164 @@ def report(meter: StallMeter, cycles: int, seconds: float, exchanges: int) -> bo
     return meets
 
 
+class _FromAddress(HTTPAdapter):
+    """Connects from one loopback address: the server sees each student as its own device."""
+
+    def __init__(self, address: str) -> None:
+        self._address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self._address, 0)
+        return super().init_poolmanager(*args, **kwargs)
+
+
+def _student(url: str, number: int) -> dict:
+    """Log student ``number`` in from 127.0.1.N and reload the secured page; note other names."""
+    http = requests.Session()
+    http.trust_env = False
+    http.mount("http://", _FromAddress(f"127.0.1.{number}"))
+    http.headers["User-Agent"] = (
+        f"Mozilla/5.0 (Android 14; Mobile; rv:132.0) Gecko/132.0 Firefox/132.0 student{number}"
+    )
+    userid = f"student{number}"
+    login = f"{url}/app_sessions/login/"
+    began = time.perf_counter()
+    form = http.get(login, timeout=30)
+    token = CSRF.search(form.text).group(1)
+    pages = [http.post(login, data={"csrf_token": token, "userid": userid, "passwd": PASSWORD})]
+    for _ in range(STUDENT_RELOADS):
+        pages.append(http.get(f"{url}/app_sessions/secured_page/", timeout=30))
+    names = {name for page in pages for name in WELCOME.findall(page.text)}
+    return {
+        "ok": names == {userid} and all(page.status_code == 200 for page in pages),
+        "others": sorted(names - {userid}),
+        "requests": 2 + len(pages),  # the redirect after the POST is followed
+        "seconds": time.perf_counter() - began,
+    }
+
+
+def join_as_students(url: str, count: int) -> int:
+    """The child process: ``count`` students join ``url`` at once; print a JSON summary."""
+    began = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(count) as pool:
+        results = list(pool.map(lambda n: _student(url, n), range(1, count + 1)))
+    print(
+        json.dumps(
+            {
+                "students": count,
+                "ok": sum(r["ok"] for r in results),
+                "cross_talk": sum(bool(r["others"]) for r in results),
+                "requests": sum(r["requests"] for r in results),
+                "seconds": time.perf_counter() - began,
+                "slowest_student": max(r["seconds"] for r in results),
+            }
+        )
+    )
+    return 0
+
+
+def wait_for_process(child: subprocess.Popen, timeout_ms: int = 120_000) -> None:
+    """Run the event loop until ``child`` ends."""
+    loop = QEventLoop()
+    poll = QTimer(interval=20)
+    poll.timeout.connect(lambda: child.poll() is not None and loop.quit())
+    deadline = QTimer(singleShot=True, interval=timeout_ms)
+    deadline.timeout.connect(loop.quit)
+    poll.start()
+    deadline.start()
+    loop.exec()
+    poll.stop()
+    if child.poll() is None:
+        child.kill()
+        raise TimeoutError("the students never finished joining")
+
+
+def run_with_class(window: MainWindow, meter: StallMeter, cycles: int, students: int) -> dict:
+    """Run the cycles again while ``students`` join over the shared address; return figures."""
+    url = window.sharing.share(SHARED_ADDRESS)
+    if url is None:
+        raise RuntimeError(f"could not share on {SHARED_ADDRESS}")
+    window.sharing.join_dialog.close()
+    window.sharing.show_class_view()
+    began = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--join", url, "--class-clients", str(students)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    run_cycles(window, meter, cycles)
+    wait_for_process(child)
+    joined = json.loads(child.stdout.read().strip().splitlines()[-1])
+    # Let the last of the class's requests reach the views, then count what they show.
+    settle = QEventLoop()
+    QTimer.singleShot(1500, settle.quit)
+    settle.exec()
+    ended = time.perf_counter()
+    rows = window.sharing.class_view.model.rows()
+    joined.update(
+        began=began,
+        ended=ended,
+        class_view_rows=sum(row.user.startswith("student") for row in rows),
+        devices=len(window.sharing.roster.devices),
+        store_rows=window.inspectors.session_model.rowCount(),
+    )
+    return joined
+
+
+def report_class(meter: StallMeter, alone: tuple[float, float], joined: dict) -> bool:
+    """Print the stall alone and while the class joined, side by side; return the verdict."""
+    alone_stall = meter.stall(meter.gaps(*alone))
+    class_gaps = meter.gaps(joined["began"], joined["ended"])
+    class_stall = meter.stall(class_gaps)
+    print(
+        f"Shared on {SHARED_ADDRESS} with the class view open: {joined['students']} students "
+        "joining (another process) during the second run of the cycles"
+    )
+    rows = [
+        ("largest stall, the window alone", _ms(alone_stall)),
+        (f"largest stall, {joined['students']} students joining", _ms(class_stall)),
+        ("tick gap p99 while they joined", _ms(statistics.quantiles(class_gaps, n=100)[98])),
+        ("students whose pages were right", f"{joined['ok']} of {joined['students']}"),
+        ("students who saw another's name", f"{joined['cross_talk']}"),
+        (
+            "students' requests",
+            f"{joined['requests']} in {joined['seconds']:.2f} s "
+            f"(slowest student {joined['slowest_student']:.2f} s)",
+        ),
+        ("class view rows (students)", f"{joined['class_view_rows']}"),
+        ("devices named", f"{joined['devices']}"),
+    ]
+    for label, value in rows:
+        print(f"  {label:<40}{value}")
+    meets = class_stall * 1000 <= TARGET_STALL_MS and joined["cross_talk"] == 0
+    meets = meets and joined["ok"] == joined["students"]
+    print(
+        f"no stall over {TARGET_STALL_MS} ms while the class joins, no cross-talk: "
+        f"{'meets' if meets else 'MISSES'} the target"
+    )
+    return meets
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start the lab and the window, run the cycles under the meter, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cycles", type=int, default=50, help="login/logout cycles (default 50)")
+    parser.add_argument(
+        "--class-clients",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also share the lab and run the cycles again while N students join (e.g. 40)",
+    )
+    parser.add_argument("--join", metavar="URL", help=argparse.SUPPRESS)  # the students' process
     args = parser.parse_args(argv)
+    if args.join:
+        return join_as_students(args.join, args.class_clients)
     if args.cycles < 1:
         parser.error("--cycles must be at least 1")
+    if not 0 <= args.class_clients <= 250:
+        parser.error("--class-clients must be between 0 and 250")
 
     with tempfile.TemporaryDirectory(prefix="session-lab-stall-") as tmp:
         # Read when QApplication and QSettings start: no screen, and not the user's settings.
@@ -221,6 +390,10 @@ def main(argv: list[str] | None = None) -> int:
             began = time.perf_counter()
             run_cycles(window, meter, args.cycles)
             seconds = time.perf_counter() - began
+            alone = (began, time.perf_counter())
+            joined = None
+            if args.class_clients:
+                joined = run_with_class(window, meter, args.cycles, args.class_clients)
             meter.stop()
             exchanges = window.findChild(QTableView, "traffic_table").model().rowCount()
             repaints, size = measure_repaints(window)
@@ -230,8 +403,16 @@ def main(argv: list[str] | None = None) -> int:
             lab.close()  # in case the window failed; closing twice is harmless
         print(f"server stopped with the window: {'yes' if stopped else 'NO'}")
         app.processEvents()  # let deleteLater() run before the temporary directory goes
+    # The first run's figures: the meter's gaps up to the end of the first run of the cycles.
+    if joined is not None:
+        first = [t for t in meter.ticks if t <= alone[1]]
+        meter.ticks, all_ticks = first, meter.ticks
+        cycle_starts, meter.cycle_starts = meter.cycle_starts, meter.cycle_starts[: args.cycles]
     report(meter, args.cycles, seconds, exchanges)
     report_repaints(repaints, REPAINT_HOPS, size)
+    if joined is not None:
+        meter.ticks, meter.cycle_starts = all_ticks, cycle_starts
+        report_class(meter, alone, joined)
     return 0
 
 
