@@ -63,9 +63,10 @@ def class_rows(
     for record in records:
         user = record.data.get(USER_KEY)
         both = _users(lab_holders.get(record.sid, []), roster.senders(record.sid))
-        alert = (
-            f"⚠ used by {len(both)} browsers at once: {', '.join(both)}" if len(both) > 1 else ""
-        )
+        # What matters first, so an elided cell still says it; the names follow.
+        alert = ""
+        if len(both) > 1:
+            alert = f"⚠ HIJACK? {len(both)} browsers at once: {', '.join(both)}"
         hijacks += bool(alert)
         if user is None and not alert:
             continue

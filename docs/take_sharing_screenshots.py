@@ -1,0 +1,167 @@
+"""Take the sharing screenshots from the real app: ``python docs/take_sharing_screenshots.py``.
+
+The lab is shared on ``127.0.0.2`` (Linux answers on all of 127.0.0.0/8, so it stands for the
+teacher's network address), and a handful of students join from addresses of their own
+(``127.0.1.N``) with the User-Agents of their phones and laptops; one of them then replays a
+neighbour's session cookie. Three pictures go to ``docs/sharing/``: the join dialog with its QR
+code over the window, the window with the class's sessions in its store view, and the class view
+with the hijack flagged.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import requests
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtWidgets import QApplication
+from requests.adapters import HTTPAdapter
+
+from desktop.lab.embedded_lab import Lab
+from desktop.window.main_window import MainWindow
+from desktop.window.settings import LabSettings
+
+HERE = Path(__file__).resolve().parent
+SHOTS = HERE / "sharing"
+SHARED = "127.0.0.2"
+LOGIN = "/app_sessions/login/"
+SECURED = "/app_sessions/secured_page/"
+STUDENTS = [
+    ("amira", "Mozilla/5.0 (Android 14; Mobile; rv:132.0) Gecko/132.0 Firefox/132.0"),
+    (
+        "ben",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+    ),
+    (
+        "chloe",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+    ),
+    (
+        "dev",
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/131.0.0.0 Mobile Safari/537.36",
+    ),
+    (
+        "eli",
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+        "Version/17.6 Safari/605.1.15",
+    ),
+]
+THIEF_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+
+
+class _FromAddress(HTTPAdapter):
+    """Connects from one loopback address: the server sees each student as a device of its own."""
+
+    def __init__(self, address: str) -> None:
+        self._address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self._address, 0)
+        return super().init_poolmanager(*args, **kwargs)
+
+
+def device(number: int, user_agent: str) -> requests.Session:
+    """A student's browser: its own address, its own User-Agent."""
+    http = requests.Session()
+    http.trust_env = False
+    http.headers["User-Agent"] = user_agent
+    http.mount("http://", _FromAddress(f"127.0.1.{number}"))
+    return http
+
+
+def join(http: requests.Session, url: str, userid: str) -> None:
+    """Log ``userid`` in over the shared address and open the secured page."""
+    form = http.get(url + LOGIN, timeout=10)
+    token = form.text.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+    data = {"csrf_token": token, "userid": userid, "passwd": "secret"}
+    http.post(url + LOGIN, data=data, timeout=10).raise_for_status()
+    http.get(url + SECURED, timeout=10).raise_for_status()
+
+
+def wait_for(app: QApplication, condition, timeout: float = 60.0) -> None:
+    """Spin the event loop until ``condition()`` is true."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the window did not reach the expected state")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def settle(app: QApplication, seconds: float = 1.5) -> None:
+    """Let the window take the class's requests (a few times a second) and repaint."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def with_dialog(window: MainWindow, dialog) -> QPixmap:
+    """The window with the join dialog painted over its middle, as the projector shows it."""
+    picture = window.grab()
+    over = dialog.grab()
+    painter = QPainter(picture)
+    painter.drawPixmap(
+        (picture.width() - over.width()) // 2, (picture.height() - over.height()) // 2, over
+    )
+    painter.end()
+    return picture
+
+
+def main() -> int:
+    """Share the lab, let the class join, take the three pictures."""
+    app = QApplication.instance() or QApplication(sys.argv)
+    SHOTS.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        lab = Lab(store="sqlite", data_dir=scratch / "data")
+        lab.start()
+        settings = LabSettings(QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat))
+        window = MainWindow(lab, settings)
+        window.resize(1440, 900)
+        window.show()
+        wait_for(app, lambda: "Type Anything" in window.browser.page_view.toPlainText())
+        url = window.sharing.share(SHARED)
+        if url is None:
+            raise SystemExit(f"could not share on {SHARED}")
+        dialog = window.sharing.join_dialog
+        settle(app, 0.5)
+        with_dialog(window, dialog).save(str(SHOTS / "join-dialog.png"))
+        dialog.close()
+
+        students = [device(n, agent) for n, (_, agent) in enumerate(STUDENTS, start=1)]
+        for http, (userid, _) in zip(students, STUDENTS, strict=True):
+            join(http, url, userid)
+        # The thief copies ben's cookie into a browser of their own and opens the secured page.
+        thief = device(len(STUDENTS) + 1, THIEF_AGENT)
+        thief.cookies.update(students[1].cookies)
+        thief.get(url + SECURED, timeout=10).raise_for_status()
+        students[1].get(url + SECURED, timeout=10).raise_for_status()
+        settle(app)
+        window.grab().save(str(SHOTS / "window-shared.png"))
+
+        view = window.sharing.show_class_view()
+        view.resize(1366, 768)
+        settle(app)
+        view.grab().save(str(SHOTS / "class-view.png"))
+        window.close()
+        lab.close()
+        app.processEvents()
+    for name in ("join-dialog.png", "window-shared.png", "class-view.png"):
+        print(f"{name}: done", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
