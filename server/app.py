@@ -72,6 +72,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     state.health = StoreHealth(app)
     app.extensions["session_lab"] = state
     app.session_interface = make_session_interface(app, state.store, state.health)
+    if state.store_name == "redis" and state.store is not None:
+        from server import redis_feed  # only this store needs redis-py loaded
+
+        # Every process publishes its session events, so a watcher sees all of them.
+        redis_feed.init_app(app, state.store)
 
     # Before-request hooks run in this order. A foreign Host is refused at once; the simulated
     # delay comes next, so that refused forms (CSRF) are slow as well; the CSRF check comes

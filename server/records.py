@@ -32,7 +32,8 @@ class SessionEvent:
 
     ``kind`` is one of ``created``, ``changed``, ``rotated``, ``expired``, ``deleted``.
     ``old_sid`` is set for ``rotated`` only; ``record`` is the session after the change, or the
-    record that was removed for ``expired`` and ``deleted``.
+    record that was removed for ``expired`` and ``deleted``. ``origin`` names the server process
+    (``host:pid``) of an event that came from another process, when its feed knows it.
     """
 
     kind: str
@@ -40,3 +41,4 @@ class SessionEvent:
     record: SessionRecord | None = None
     old_sid: str | None = None
     at: float = field(default_factory=time.time)
+    origin: str | None = None

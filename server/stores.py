@@ -150,6 +150,25 @@ def _from_text(text: str) -> float:
     return datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()
 
 
+def record_from_row(row: tuple, path: Path) -> SessionRecord | None:
+    """Return the record a ``(id, data, created, last_seen, expires)`` row holds, or None.
+
+    Students may edit the file by hand: a row that cannot be read is logged and skipped.
+    """
+    sid, data, created, last_seen, expires = row
+    try:
+        return SessionRecord(
+            sid=sid,
+            data=_serializer.loads(data),
+            created=_from_text(created),
+            last_seen=_from_text(last_seen),
+            expires=_from_text(expires),
+        )
+    except (TypeError, ValueError) as error:
+        log.warning("skipping unreadable session row %r in %s: %s", sid, path, error)
+        return None
+
+
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 PURGE_BATCH = 500  # rows deleted per statement: the lock is free between batches
 # A pause between batches: reading the deleted rows holds the GIL, and requests need it too.
@@ -257,19 +276,7 @@ class SqliteStore(SessionStore):
                 raise StoreUnavailable(f"cannot {doing} {self.path}: {error}") from error
 
     def _row_to_record(self, row: tuple) -> SessionRecord | None:
-        # Students may edit the file by hand: a row we cannot read is skipped, never a crash.
-        sid, data, created, last_seen, expires = row
-        try:
-            return SessionRecord(
-                sid=sid,
-                data=_serializer.loads(data),
-                created=_from_text(created),
-                last_seen=_from_text(last_seen),
-                expires=_from_text(expires),
-            )
-        except (TypeError, ValueError) as error:
-            log.warning("skipping unreadable session row %r in %s: %s", sid, self.path, error)
-            return None
+        return record_from_row(row, self.path)
 
     def load(self, sid: str) -> SessionRecord | None:
         """Return the record stored under ``sid``, or None."""
