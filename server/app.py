@@ -17,6 +17,7 @@ from server import (
     allowed_hosts,
     class_requests,
     errors,
+    lab_hsts,
     latency,
     rate_limit,
     remember_me,
@@ -93,6 +94,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     CSRFProtect(app)
     errors.init_app(app)
     security_headers.init_app(app)
+    lab_hsts.init_app(app)
     app.register_blueprint(views.index_bp)
     app.register_blueprint(views.bp)
     # Off unless the lab's switch is on; then it reads and writes its own cookie only.

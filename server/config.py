@@ -45,6 +45,9 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": False,
     "SESSION_COOKIE_PATH": "/",
     "SESSION_COOKIE_DOMAIN": None,
+    # Seconds of HSTS for the lab's own browser, sent over https in a header of the lab's own
+    # (server.lab_hsts); 0: none. The real Strict-Transport-Security header is never sent.
+    "LAB_HSTS_SECONDS": 0,
     # Host headers the server answers (any port), as Django's ALLOWED_HOSTS; another name gets
     # a 400, so a DNS-rebinding page cannot talk to a server on this machine.
     "ALLOWED_HOSTS": ["127.0.0.1", "localhost", "[::1]"],

@@ -171,6 +171,7 @@ class EmbeddedServer:
     """Serves ``app`` on ``host:port`` from a background thread until :meth:`stop`.
 
     ``on_error`` is called (from the server thread) if serving fails after start-up.
+    ``url_scheme`` "https" tells the app its requests arrive over TLS (a front ends it).
     """
 
     def __init__(
@@ -180,9 +181,12 @@ class EmbeddedServer:
         port: int = 0,
         on_error: Callable[[BaseException], None] | None = None,
         limits: ServerLimits | None = None,
+        url_scheme: str = "http",
     ) -> None:
         self.app = app
         self.host = host
+        #: What the app is told its requests came over: "https" behind a TLS front.
+        self.url_scheme = url_scheme
         self.requested_port = port
         self.on_error = on_error
         self.limits = limits or ServerLimits()
@@ -234,6 +238,7 @@ class EmbeddedServer:
                 max_request_body_size=limits.max_body,
                 max_request_header_size=limits.max_head,
                 ident="waitress",
+                url_scheme=self.url_scheme,
                 clear_untrusted_proxy_headers=True,
             )
             try:

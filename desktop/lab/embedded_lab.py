@@ -6,6 +6,8 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from desktop.lab.lab_certificate import LabCertificate, make_certificate
+from desktop.lab.lab_https import LabHttps
 from desktop.lab.lab_share import ClassRequests, LabShare, stop_together
 from server import close_app, create_app, lab_state, purge_expired, snapshot
 from server.latency import interrupt_delays, resume_delays
@@ -61,6 +63,9 @@ class Lab:
         switches: frozenset[str] = frozenset(),
         fixes: frozenset[str] = frozenset(),
         share_address: str | None = None,
+        https: bool = False,
+        https_port: int = 0,
+        certificate: LabCertificate | None = None,
     ) -> None:
         self.config = {
             "SESSION_STORE": store,
@@ -76,6 +81,11 @@ class Lab:
         self.share_address = share_address
         self.share: LabShare | None = None
         self.class_requests = ClassRequests(self.app)
+        #: Whether the lab serves over https too (started with the lab), its port and CA.
+        self.https_wanted = https
+        self.https_port = https_port
+        self.certificate = certificate
+        self.https: LabHttps | None = None
         self._generated_key = self.app.config["SECRET_KEY"]
         self.switches: set[str] = set()
         for name in switches:
@@ -144,6 +154,56 @@ class Lab:
         finally:
             if self.server.running and self.share_address:
                 self._start_sharing()
+            if self.server.running and self.https_wanted:
+                self._start_https()
+
+    def _start_https(self) -> None:
+        try:
+            self.serve_https(True)
+        except (OSError, ServerStartError) as error:
+            notice = f"The lab could not serve over https ({error}); it serves over http only."
+            log.warning(notice)
+            self.notices.append(notice)
+
+    @property
+    def https_url(self) -> str | None:
+        """The lab's https address while it serves one, else None."""
+        return self.https.url if self.https is not None and self.https.running else None
+
+    @property
+    def ca_file(self) -> str | None:
+        """The file holding the lab's CA certificate (what its browsers trust), or None."""
+        return str(self.certificate.ca_file) if self.certificate is not None else None
+
+    def serve_https(self, on: bool) -> str | None:
+        """Serve over https on a second port too, or stop; return the https URL or None.
+
+        The certificate is made once (a restart keeps it); the port is the one it had
+        before when still free, else any free one. Raises
+        :class:`~server.runner.ServerStartError` when no port can be listened on, and
+        OSError when the CA file cannot be written; the lab then serves http only.
+        """
+        if self.https is not None:
+            self.https.stop(STOP_TIMEOUT)
+            self.https = None
+        self.https_wanted = False
+        if not on:
+            return None
+        if self.certificate is None:
+            self.certificate = make_certificate(self.state.data_dir)
+        https = LabHttps(self.app, self.certificate, self.https_port)
+        try:
+            https.start()
+        except ServerStartError as error:
+            if not self.https_port:
+                raise
+            https = LabHttps(self.app, self.certificate, 0)
+            https.start()
+            notice = f"Port {self.https_port} was busy ({error}); https took port {https.port}."
+            log.warning(notice)
+            self.notices.append(notice)
+        self.https, self.https_port, self.https_wanted = https, https.port, True
+        return https.url
 
     def _start_sharing(self) -> None:
         try:
@@ -166,9 +226,7 @@ class Lab:
         Raises ValueError for something that is not an IP address, and
         :class:`~server.runner.ServerStartError` when it cannot be listened on.
         """
-        share = LabShare(
-            self.app, address, self.server.port or 0, on_error=self._share_failed
-        )
+        share = LabShare(self.app, address, self.server.port or 0, on_error=self._share_failed)
         if self.share is not None:
             self.share.end(STOP_TIMEOUT)
         self.share = None
@@ -193,13 +251,16 @@ class Lab:
         if self.other_site is not None:
             self.other_site.stop(STOP_TIMEOUT)
             self.other_site = None
-        if self.share is None:
+        stops = [lambda: self.server.stop(STOP_TIMEOUT)]
+        if self.share is not None:
+            stops.append(lambda share=self.share: share.stop(STOP_TIMEOUT))
+        if self.https is not None:
+            stops.append(lambda https=self.https: https.stop(STOP_TIMEOUT))
+            self.https = None  # start() makes a new one while https_wanted
+        if len(stops) == 1:
             return self.server.stop(STOP_TIMEOUT)
-        # Side by side: a stop with sharing on still fits the window's 2 s.
-        share = self.share
-        return stop_together(
-            [lambda: self.server.stop(STOP_TIMEOUT), lambda: share.stop(STOP_TIMEOUT)]
-        )
+        # Side by side: a stop with sharing or https on still fits the window's 2 s.
+        return stop_together(stops)
 
     def restart(self) -> str:
         """Stop and start the same app again, on the same port when it is still free."""
@@ -221,6 +282,9 @@ class Lab:
             switches=frozenset(self.switches),
             fixes=frozenset(self.fixes),
             share_address=self.share_address,
+            https=self.https_wanted,
+            https_port=self.https_port,
+            certificate=self.certificate,
         )
 
     def sessions(self) -> list[SessionRecord]:

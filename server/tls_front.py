@@ -1,0 +1,195 @@
+"""A small TLS front: HTTPS on one port, passed on as plain bytes to a server on loopback.
+
+Waitress speaks no TLS; in production a proxy (nginx, a load balancer) ends TLS in front of it.
+The lab does the same on a small scale: an asyncio loop on a thread of its own accepts TLS
+connections and pipes each one to a waitress server on loopback that was told its requests
+arrive over https. So the https listener answers with the very same server as the http one
+(bounds, slow clients, error pages, its ``Server`` header), and the TLS is the standard
+library's own. One loop holds every connection, so a client that never finishes its handshake
+holds a socket until the handshake timeout, never a thread. Werkzeug's development server could
+serve TLS too, but it does the handshake inside its accept loop: one silent client stalls it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import logging
+import socket
+import ssl
+import threading
+
+from server.runner import ServerStartError
+
+log = logging.getLogger(__name__)
+
+HANDSHAKE_TIMEOUT = 10.0  # seconds a client may take to finish its TLS handshake
+CONNECT_TIMEOUT = 3.0  # seconds to reach the server behind the front
+MAX_CONNECTIONS = 500  # open TLS connections at most; past it new ones are closed at once
+CHUNK = 64 * 1024
+
+
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Copy ``reader`` to ``writer`` until either side ends; then close ``writer``."""
+    try:
+        while data := await reader.read(CHUNK):
+            writer.write(data)
+            await writer.drain()
+    except (OSError, asyncio.IncompleteReadError):  # ssl.SSLError is an OSError too
+        pass
+    finally:
+        writer.close()
+
+
+class TlsFront:
+    """Listens with TLS on ``host:port`` and forwards each connection to ``target`` in plain.
+
+    ``start`` binds (port 0: any free one; after a stop, the port it had before when still
+    free) and raises :class:`~server.runner.ServerStartError` when it cannot; ``stop`` may be
+    called from any thread and closes every connection.
+    """
+
+    def __init__(
+        self,
+        context: ssl.SSLContext,
+        target: tuple[str, int],
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.context = context
+        self.target = target
+        self.host = host
+        self.requested_port = port
+        self.port: int | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        #: Streams not yet closed, client and server side (the loop's thread only).
+        self._open: set[asyncio.StreamWriter] = set()
+        self._lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. ``https://127.0.0.1:49153``."""
+        if self.port is None:
+            raise RuntimeError("the TLS front has not been started")
+        return f"https://{self.host}:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        """Whether the front's loop is serving."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> str:
+        """Listen and serve in the background; return the URL."""
+        with self._lock:
+            if self.running:
+                return self.url
+            listener = self._bind()
+            loop = asyncio.new_event_loop()
+            ready: concurrent.futures.Future = concurrent.futures.Future()
+            thread = threading.Thread(
+                target=self._run,
+                args=(loop, listener, ready),
+                name="session-server-tls",
+                daemon=True,
+            )
+            thread.start()
+            try:
+                ready.result(timeout=5)
+            except Exception as error:
+                thread.join(1)
+                raise ServerStartError(
+                    f"cannot serve TLS on {self.host}:{self.port}: {error}"
+                ) from error
+            self._loop, self._thread = loop, thread
+            return self.url
+
+    def _bind(self) -> socket.socket:
+        candidates = [self.requested_port]
+        if self.requested_port == 0 and self.port:
+            candidates.insert(0, self.port)
+        last_error: OSError | None = None
+        for port in candidates:
+            try:
+                listener = socket.create_server((self.host, port))
+            except OSError as error:
+                last_error = error
+                continue
+            self.port = listener.getsockname()[1]
+            return listener
+        raise ServerStartError(
+            f"cannot listen on {self.host}:{self.requested_port}: {last_error.strerror}"
+        ) from last_error
+
+    def _run(self, loop, listener: socket.socket, ready: concurrent.futures.Future) -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            server = loop.run_until_complete(asyncio.start_server(self._handle, sock=listener))
+        except Exception as error:  # reported to start(), which raises it
+            listener.close()
+            loop.close()
+            ready.set_exception(error)
+            return
+        ready.set_result(None)
+        try:
+            loop.run_forever()
+        finally:
+            server.close()
+            tasks = asyncio.all_tasks(loop)
+            for task in tasks:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+            for stream in self._open:  # those still saying goodbye, and those just cancelled
+                stream.transport.abort()
+            self._open.clear()
+            loop.run_until_complete(server.wait_closed())
+            loop.run_until_complete(asyncio.sleep(0))  # aborted transports finish closing
+            loop.close()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # The TLS handshake runs in this connection's own task, so a stop cancels it like
+        # any other; the connection is aborted then, not left to time out.
+        if len(self._open) >= MAX_CONNECTIONS:
+            writer.transport.abort()
+            return
+        streams = [writer]
+        self._open.update(streams)
+        try:
+            await writer.start_tls(self.context, ssl_handshake_timeout=HANDSHAKE_TIMEOUT)
+            up_reader, up_writer = await asyncio.wait_for(
+                asyncio.open_connection(*self.target), CONNECT_TIMEOUT
+            )
+            streams.append(up_writer)
+            self._open.add(up_writer)
+            await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
+        except asyncio.CancelledError:  # the front stops
+            for stream in streams:
+                stream.transport.abort()
+                self._open.discard(stream)
+            raise
+        except (OSError, TimeoutError) as error:  # a failed handshake, a server gone
+            log.debug("a TLS connection ended early: %s", error)
+            for stream in streams:
+                stream.transport.abort()
+        # Closed gracefully, a stream flushes what it still holds (the end of a page) and then
+        # says goodbye; it is forgotten once closed, or aborted if the front stops first.
+        for stream in streams:
+            asyncio.get_running_loop().create_task(self._forget(stream))
+
+    async def _forget(self, stream: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(Exception):
+            await stream.wait_closed()
+        self._open.discard(stream)
+
+    def stop(self, timeout: float = 2.0) -> bool:
+        """Stop serving and close every connection; False if the loop outlived ``timeout``."""
+        with self._lock:
+            loop, thread = self._loop, self._thread
+            self._loop = self._thread = None
+        if loop is None or thread is None:
+            return True
+        with contextlib.suppress(RuntimeError):  # a loop that already ended
+            loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout)
+        return not thread.is_alive()
