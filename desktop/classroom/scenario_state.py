@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desktop.classroom.balancer_lesson import leave_balancer
 from desktop.classroom.lab_actions import DEFAULT_LIFETIMES, LabActions
 from desktop.classroom.lab_window import LabSteering, LabWindow
 from desktop.lab import cookie_settings
@@ -11,7 +12,8 @@ from desktop.lab.embedded_lab import FIXES, WEAKENING, Lab
 
 
 def lab_defaults(window: LabWindow) -> None:
-    """Turn every weakening switch and fix off and give sessions their default lifetimes."""
+    """One server again, every weakening switch and fix off, the default lifetimes."""
+    leave_balancer(window.controls)
     for name in WEAKENING:
         window.controls.set_switch(name, False)
     for name in FIXES:
@@ -47,6 +49,7 @@ class LabSnapshot:
 
     def restore(self, controls: LabSteering) -> None:
         """Put them back; a store switch made by the scenario is not saved as a choice."""
+        leave_balancer(controls, self.store)
         controls.switch_store(self.store, remember=False)
         for name in WEAKENING:
             controls.set_switch(name, name in self.switches)

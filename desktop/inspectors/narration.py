@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from desktop.browser.exchange import Exchange
+from desktop.browser.exchange import Exchange, header_value
 from desktop.browser.page_parser import parse_page
+from server.balancer import SERVER_HEADER, STICKY_COOKIE, VIA
 from server.records import SessionEvent
 
 SESSION_COOKIE = "sessionid"
@@ -14,6 +15,36 @@ SESSION_COOKIE = "sessionid"
 def short_id(sid: str | None) -> str:
     """Return the first characters of a session id, enough to tell sessions apart."""
     return f"{sid[:4]}…" if sid else "?"
+
+
+def answered_by(exchange: Exchange) -> tuple[bool, str | None]:
+    """Whether the lab's load balancer passed the exchange on, and which lab server answered
+    (None when the balancer answered itself, or no server said)."""
+    balanced = VIA in (header_value(exchange.response_headers, "via") or "")
+    return balanced, header_value(exchange.response_headers, SERVER_HEADER)
+
+
+def _balancer_sentence(exchange: Exchange) -> str | None:
+    balanced, answered = answered_by(exchange)
+    if not balanced:
+        return None
+    if answered is None:
+        return "The load balancer answered itself: no lab server took this request."
+    pinned = exchange.cookies_sent.get(STICKY_COOKIE)
+    if pinned == answered:
+        return (
+            f"The load balancer passed this request to server {answered}, the server the "
+            f"browser's {STICKY_COOKIE} cookie names (a sticky session)."
+        )
+    if any(c.name == STICKY_COOKIE for c in exchange.cookies_set):
+        return (
+            f"The load balancer passed this request to server {answered} and pinned the "
+            f"browser to it with its own cookie, {STICKY_COOKIE}={answered}."
+        )
+    return (
+        f"The load balancer passed this request to server {answered} (round robin: each "
+        "request goes to the next server)."
+    )
 
 
 def _user(event: SessionEvent) -> str:
@@ -79,6 +110,8 @@ def explain(
         sentences.append(
             _quiet_exchange(exchange, by_kind, sent, set_cookie, server_side, signature_ok)
         )
+    if (balancer := _balancer_sentence(exchange)) is not None:
+        sentences.insert(0, balancer)
     if exchange.initiator is not None:
         how = "An image on" if exchange.kind == "subresource" else "A page on"
         sentences.insert(

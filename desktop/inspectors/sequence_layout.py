@@ -16,17 +16,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
+from desktop.inspectors.narration import answered_by
 from desktop.inspectors.sequence_text import Naming, form_text, set_cookie_text, store_text
 
 if TYPE_CHECKING:  # the entry is plain data; imported for its name only
     from desktop.inspectors.timeline_entry import TrafficEntry
 
-OTHER_SITE, SERVER, STORE = "other_site", "server", "store"
+OTHER_SITE, SERVER, STORE, BALANCER = "other_site", "server", "store", "balancer"
 
 
 @dataclass(frozen=True)
 class Lane:
-    """A vertical lane: a browser, the other site's page, the server or the session store."""
+    """A vertical lane: a browser, the other site's page, the load balancer, a server or the
+    session store."""
 
     key: str
     title: str
@@ -36,7 +38,8 @@ class Lane:
 class Line:
     """One line of the diagram: an arrow from ``source`` to ``target``, or a note (no target).
 
-    ``kind`` is ``hop``, ``initiated`` (another site's page starts the request), ``store``,
+    ``kind`` is ``hop``, ``initiated`` (another site's page starts the request), ``forward``
+    (the load balancer passes it to a lab server), ``store``,
     ``cookie``, ``withheld``, ``form`` or ``set_cookie``; ``tone`` is info, warning or error.
     """
 
@@ -96,6 +99,11 @@ class SequenceLayout:
         self.line_count = 0
         self._browsers: list[str] = []
         self._other_site: str | None = None
+        #: The lab servers behind the load balancer that answered, and whether a hop went to
+        #: the lab's server directly (the Server lane).
+        self._servers: set[str] = set()
+        self._balanced = False
+        self._direct = False
         self._starts: list[int] = []
         #: Per browser: the last hop's index and where its redirect pointed (or None).
         self._last: dict[str, tuple[int, str | None]] = {}
@@ -105,12 +113,18 @@ class SequenceLayout:
 
     @property
     def lanes(self) -> list[Lane]:
-        """The lanes, left to right: the other site (once used), browsers, server, store."""
+        """The lanes, left to right: the other site (once used), browsers, the load balancer
+        and its servers (once used), the server, the store."""
         lanes = []
         if self._other_site is not None:
             lanes.append(Lane(OTHER_SITE, "Other site"))
         lanes += [Lane(f"browser:{name}", name) for name in self._browsers]
-        return [*lanes, Lane(SERVER, "Server"), Lane(STORE, "Session store")]
+        if self._balanced:
+            lanes.append(Lane(BALANCER, "Load balancer"))
+            lanes += [Lane(f"server:{name}", f"Server {name}") for name in sorted(self._servers)]
+        if self._direct or not self._balanced:
+            lanes.append(Lane(SERVER, "Server"))
+        return [*lanes, Lane(STORE, "Session store")]
 
     def lane_index(self) -> dict[str, int]:
         """Each lane's position, by key."""
@@ -132,6 +146,15 @@ class SequenceLayout:
         if parts.hostname != self.server_host:  # named by its host too, as the table does
             target, where = OTHER_SITE, f"{parts.netloc}{exchange.path}"
             self._other_site = self._other_site or parts.netloc
+        balanced, answered = answered_by(exchange)
+        server = SERVER
+        if target == SERVER and balanced:
+            target, self._balanced = BALANCER, True
+            if answered is not None:
+                server = f"server:{answered}"
+                self._servers.add(answered)
+        elif target == SERVER:
+            self._direct = True
         lines = []
         if exchange.initiator is not None:
             self._other_site = self._other_site or urlsplit(exchange.initiator).netloc
@@ -139,6 +162,8 @@ class SequenceLayout:
         status = f"{exchange.status} {exchange.reason}".strip()
         tone = "error" if exchange.status >= 400 else "info"
         lines.append(Line("hop", f"{exchange.method} {where} → {status}", browser, target, tone))
+        if server != SERVER:
+            lines.append(Line("forward", f"passed to server {answered}", BALANCER, server))
         if sent := exchange.cookies_sent:
             pairs = "; ".join(f"{k}={naming.value(v)}" for k, v in sent.items())
             # A stolen or planted cookie: set in another browser's jar, sent from this one.
@@ -153,7 +178,7 @@ class SequenceLayout:
             lines.append(Line("form", form, browser))
         for event in entry.events:
             tone = "warning" if event.kind == "expired" else "info"
-            lines.append(Line("store", store_text(event, naming), SERVER, STORE, tone))
+            lines.append(Line("store", store_text(event, naming), server, STORE, tone))
         for cookie in exchange.cookies_set:
             self._set_in.setdefault(cookie.value, entry.browser)
             lines.append(Line("set_cookie", set_cookie_text(cookie, naming), browser))

@@ -127,6 +127,11 @@ class Lab:
         return self.server.url
 
     @property
+    def address_label(self) -> str:
+        """Where the lab answers, as the status line says it."""
+        return f"Server: {self.url}"
+
+    @property
     def server_side(self) -> bool:
         """Whether sessions live on the server (not in a signed cookie)."""
         return self.state.store is not None

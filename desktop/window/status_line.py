@@ -34,7 +34,7 @@ class StatusLine:
 
     def show_lab(self, lab) -> None:
         """Show the server's URL and store."""
-        self.url.setText(f"Server: {lab.url}")
+        self.url.setText(lab.address_label)
         state = lab.state
         self.store.setText(f"Store: {state.store_name}")
         self.store.setToolTip(state.store.description if state.store else "signed cookie")

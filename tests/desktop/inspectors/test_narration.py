@@ -217,3 +217,31 @@ def test_a_pre_login_session_is_said_to_be_short_lived(make_exchange, data, note
     sentence = explain(exchange, [SessionEvent("created", NEW, record)])
     said = "keeps it 5 minutes unless someone logs in" in sentence
     assert said is note
+
+
+def _behind_balancer(make_exchange, server, cookie=None, set_cookies=()):
+    headers = (("Via", "1.1 lab-balancer"), ("X-Lab-Server", server))
+    headers += tuple(("Set-Cookie", header) for header in set_cookies)
+    return make_exchange(cookie=cookie, response_headers=headers)
+
+
+@pytest.mark.parametrize(
+    ("cookie", "set_cookies", "says"),
+    [
+        (None, (), "passed this request to server B (round robin"),
+        (None, ("SERVERID=B; Path=/",), "pinned the browser to it with its own cookie, SERVERID=B"),
+        ("SERVERID=B", (), "the server the browser's SERVERID cookie names (a sticky session)"),
+    ],
+)
+def test_the_sentence_says_which_server_the_balancer_chose_and_why(
+    make_exchange, cookie, set_cookies, says
+):
+    exchange = _behind_balancer(make_exchange, "B", cookie, set_cookies)
+    assert says in explain(exchange, [])
+
+
+def test_a_page_the_balancer_answered_itself_says_so(make_exchange):
+    exchange = make_exchange(status=503, response_headers=(("Via", "1.1 lab-balancer"),))
+    sentence = explain(exchange, [])
+    assert sentence.startswith("The load balancer answered itself")
+    assert "503" in sentence

@@ -199,3 +199,48 @@ def test_the_plain_modules_load_no_qt():
         "timeline_redaction",
     ):
         assert not loads_qt(f"desktop.inspectors.{module}")
+
+
+def balanced_exchange(make_exchange, server: str | None, status: int = 200, **options):
+    """A hop the lab's load balancer passed to ``server`` (None: it answered itself)."""
+    headers = [("Content-Type", "text/html; charset=utf-8"), ("Via", "1.1 lab-balancer")]
+    if server is not None:
+        headers.append(("X-Lab-Server", server))
+    return make_exchange(status=status, response_headers=tuple(headers), **options)
+
+
+def test_the_balancer_and_the_server_that_answered_get_lanes(make_exchange):
+    entries = [
+        TrafficEntry(balanced_exchange(make_exchange, "A"), (SessionEvent("created", OLD),), ""),
+        TrafficEntry(balanced_exchange(make_exchange, "B"), (), ""),
+        TrafficEntry(balanced_exchange(make_exchange, None, status=503), (), ""),
+    ]
+    layout = layout_of(entries)
+    assert [lane.title for lane in layout.lanes] == [
+        "Browser 1",
+        "Load balancer",
+        "Server A",
+        "Server B",
+        "Session store",
+    ]
+    first, second, third = layout.hops
+    kinds = [(line.kind, line.source, line.target) for line in first.lines]
+    assert kinds == [
+        ("hop", "browser:Browser 1", "balancer"),
+        ("forward", "balancer", "server:A"),
+        ("store", "server:A", "store"),
+    ]
+    assert second.lines[1].text == "passed to server B"
+    assert [line.kind for line in third.lines] == ["hop"]  # the balancer's own 503
+    assert third.lines[0].tone == "error"
+    svg = ET.fromstring(svg_of(layout))
+    lanes = [g.get("data-lane") for g in svg.iter(f"{SVG}g") if g.get("class") == "lane"]
+    assert lanes == ["browser:Browser 1", "balancer", "server:A", "server:B", "store"]
+
+
+def test_a_timeline_without_the_balancer_keeps_its_one_server_lane(login_entries):
+    assert [lane.key for lane in layout_of(login_entries).lanes] == [
+        "browser:Browser 1",
+        "server",
+        "store",
+    ]
