@@ -28,6 +28,8 @@ from desktop.ui.widget_names import name_widget
 
 #: Columns left out on a small screen: the jar's Domain, Path, Size; the store's Created, Last seen.
 COMPACT_HIDDEN = {"jar": (2, 3, 5), "store": (2, 3)}
+FIT_DELAY_MS = 40  # a table's columns are fitted at most once per this many ms of new rows
+STORE_FIT_DELAY_MS = 250  # the store's rows change many times a second while a class is in
 DETAIL_HINT = "<p><i>Select an exchange to see its headers, cookies and what it changed.</i></p>"
 
 
@@ -59,7 +61,9 @@ def fit_columns(view: QTableView) -> None:
         view.setColumnWidth(column, min(view.columnWidth(column), wanted))
 
 
-def _table(model, object_name: str, accessible: str, description: str) -> QTableView:
+def _table(
+    model, object_name: str, accessible: str, description: str, fit_delay_ms: int = FIT_DELAY_MS
+) -> QTableView:
     view = name_widget(QTableView(), object_name, accessible)
     view.setAccessibleDescription(description)
     view.setModel(model)
@@ -72,10 +76,13 @@ def _table(model, object_name: str, accessible: str, description: str) -> QTable
     view.horizontalHeader().setStretchLastSection(True)
     # Measure only the rows on screen when fitting columns; the timeline grows without end.
     view.horizontalHeader().setResizeContentsPrecision(0)
-    # Fit the columns to what they hold whenever rows come or go; a hidden table (behind the
-    # diagram, or another inspector's tab) would measure every row: it is fitted when shown.
+    # Fit the columns to what they hold whenever rows come or go, once per burst (a class
+    # joining adds rows by the dozen); a hidden table (behind the diagram, or another
+    # inspector's tab) would measure every row: it is fitted when shown.
+    view.fit_timer = QTimer(view, singleShot=True, interval=fit_delay_ms)
+    view.fit_timer.timeout.connect(lambda: view.isVisible() and fit_columns(view))
     for signal in (model.rowsInserted, model.modelReset):
-        signal.connect(lambda *_: view.isVisible() and fit_columns(view))
+        signal.connect(lambda *_: view.fit_timer.isActive() or view.fit_timer.start())
     return view
 
 
@@ -100,7 +107,11 @@ class InspectorPanel(QSplitter):
             self.cookie_model, "cookie_table", "Cookie jar", "The front browser's cookies"
         )
         self.session_table = _table(
-            self.session_model, "session_table", "Session store", "The server's sessions"
+            self.session_model,
+            "session_table",
+            "Session store",
+            "The server's sessions",
+            STORE_FIT_DELAY_MS,
         )
         # Ids keep both ends (they tell sessions apart); the data keeps its start (userid).
         self._middle = MiddleElideDelegate(self)
@@ -120,6 +131,9 @@ class InspectorPanel(QSplitter):
         self.cookie_payload.hide()
         self.cookie_table.setToolTip("Double-click a value to edit it, as in developer tools.")
 
+        self._store_fit_all = self._store_fit_holders = False
+        self._store_fit = QTimer(self, singleShot=True, interval=STORE_FIT_DELAY_MS)
+        self._store_fit.timeout.connect(self._fit_store)
         self.session_model.dataChanged.connect(self._fit_holders)
         self.traffic_table.selectionModel().selectionChanged.connect(self._show_selected)
         self.traffic_model.rowsInserted.connect(self._follow_latest)
@@ -224,11 +238,23 @@ class InspectorPanel(QSplitter):
     @Slot()
     def _fit_holders(self, top_left=None, bottom_right=None, roles=None) -> None:
         # "Held by" changes as browsers come and go; the countdown column ticks every second.
+        # Measured once per burst of changes: a room of students changes rows many times a
+        # second, and measuring on each change would freeze the window.
         if not roles:  # a whole row changed (now bold: this browser's session): fit again
-            fit_columns(self.session_table)
+            self._store_fit_all = True
         if top_left is None or top_left.column() <= 1 <= bottom_right.column():
+            self._store_fit_holders = True
+        if (self._store_fit_all or self._store_fit_holders) and not self._store_fit.isActive():
+            self._store_fit.start()
+
+    @Slot()
+    def _fit_store(self) -> None:
+        if self._store_fit_all:
+            fit_columns(self.session_table)
+        if self._store_fit_all or self._store_fit_holders:
             self.session_table.resizeColumnToContents(1)
             self._show_holders_if_useful()
+        self._store_fit_all = self._store_fit_holders = False
 
     def _show_holders_if_useful(self) -> None:
         # On a small screen "Held by" earns its room only once two browsers hold sessions.

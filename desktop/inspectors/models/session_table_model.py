@@ -112,7 +112,13 @@ class SessionTableModel(PlainTableModel):
         row = self.row_of(record.sid)
         if row >= 0:
             self._items[row] = record
-            self._row_changed(row)
+            # Its id and holders are as they were: only times and data change, which never
+            # call for the columns to be fitted again (a busy class changes rows all the time).
+            self.dataChanged.emit(
+                self.index(row, 2),
+                self.index(row, len(self.COLUMNS) - 1),
+                [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole],
+            )
             return
         self.beginInsertRows(QModelIndex(), len(self._items), len(self._items))
         self._items.append(record)

@@ -6,8 +6,10 @@ import pytest
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+import desktop.inspectors.panel as panel_module
 from desktop.inspectors.panel import InspectorPanel, cookie_line_style
 from desktop.ui.colours import accent_background, highlight_background, severity_colour
+from server.records import SessionEvent, SessionRecord
 
 Role = QPalette.ColorRole
 
@@ -75,3 +77,31 @@ def test_no_table_traps_the_tab_key(qtbot):
     for view in (panel.cookie_table, panel.session_table, panel.traffic_table):
         assert not view.tabKeyNavigation()
         assert view.accessibleName() and view.accessibleDescription()
+
+
+def test_a_busy_class_fits_the_store_s_columns_once_per_burst(qtbot, monkeypatch):
+    """Forty students joining, then reloading: the columns are measured a few times, not 240.
+
+    Measuring a table's columns asks the model for every visible cell; doing it on every
+    change of a busy store froze the window for seconds while a class joined.
+    """
+    fits = []
+    monkeypatch.setattr(panel_module, "fit_columns", lambda view: fits.append(view))
+    panel = InspectorPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    records = [SessionRecord(f"sid{n:02d}" + "x" * 30, {"csrf_token": "t"}) for n in range(40)]
+    for record in records:
+        panel.session_model.apply(SessionEvent("created", record.sid, record))
+    qtbot.wait(400)
+    joined = len(fits)
+    assert panel.session_model.rowCount() == 40 and 1 <= joined <= 3
+    for reload in range(5):
+        for record in records:
+            changed = SessionRecord(record.sid, {"userid": f"u{reload}", "csrf_token": "t"})
+            panel.session_model.apply(SessionEvent("changed", record.sid, changed))
+    qtbot.wait(400)
+    assert len(fits) == joined  # ids and holders did not change: nothing to measure again
+    panel.session_model.set_current_sid(records[0].sid)  # now bold: measured again, once
+    qtbot.wait(400)
+    assert len(fits) == joined + 1

@@ -22,7 +22,7 @@ def zoomed(window):
 
 def settle(qtbot) -> None:
     """Let deferred layout work (the re-fit after a resize or a zoom) happen."""
-    qtbot.wait(50)  # not a sleep: the event loop runs, so the queued re-fit does
+    qtbot.wait(150)  # not a sleep: the event loop runs, so the queued re-fits do
 
 
 def fits(header: QHeaderView, column: int) -> bool:
