@@ -50,11 +50,16 @@ class InspectorFeed(QObject):
         self.inspectors = inspectors
         self.recorder = TimelineRecorder()
         self._remember_bridge: RememberBridge | None = None
+        #: What the store view shows instead of the lab's store (File → Watch a server…).
+        self.watching: str | None = None
+        self._last_change = ""
+        self._sizes_before_watch: list[int] = []
 
     def show_lab(self) -> None:
         """Start afresh on the window's (new) lab: empty timeline, its store's rows, the jar."""
         self.recorder.clear()
-        self.inspectors.session_model.reset(self.window.lab.sessions())
+        if self.watching is None:
+            self.inspectors.session_model.reset(self.window.lab.sessions())
         self.update_store_status()
         self.refresh_jar_view()
         self._follow_remember_tokens()
@@ -77,10 +82,54 @@ class InspectorFeed(QObject):
 
     @Slot(object)
     def on_session_event(self, event: SessionEvent) -> None:
-        """Apply a session event of the lab's server to the store view and the timeline."""
-        self.inspectors.session_model.apply(event)
+        """Apply a session event of the lab's server to the store view and the timeline.
+
+        While another store is watched, the store view shows that one: the event goes only to
+        the timeline (the lab's browsers still talk to the lab's server).
+        """
+        if self.watching is None:
+            self.inspectors.session_model.apply(event)
         self.recorder.add_event(event)
         self.update_store_status()
+
+    def watch(self, description: str, records: list) -> None:
+        """Show a watched store's sessions in the store view, instead of the lab's.
+
+        The store view gets most of the inspectors' height: it is what a class watches now.
+        """
+        if self.watching is None:
+            self._sizes_before_watch = self.inspectors.sizes()
+            total = sum(self._sizes_before_watch)
+            self.inspectors.setSizes([total * 15 // 100, total * 55 // 100, total * 30 // 100])
+        self.watching = description
+        self._last_change = ""
+        self.inspectors.session_model.reset(records)
+        self.inspectors.store_box.setTitle("Session store (watched, read-only)")
+        self.update_store_status()
+
+    @Slot(object)
+    def on_watched_event(self, event: SessionEvent) -> None:
+        """Apply a change of the watched store to the store view; say what it was, and where."""
+        if self.watching is None:
+            return
+        self.inspectors.session_model.apply(event)
+        user = (event.record.data.get("userid") if event.record else None) or "no user"
+        where = f" by the server process {event.origin}" if event.origin else ""
+        self._last_change = (
+            f"Last change: session {event.sid[:6]}… ({user}) {event.kind}{where}, "
+            f"{time.strftime('%H:%M:%S', time.localtime(event.at))}."
+        )
+        self.update_store_status()
+
+    def unwatch(self) -> None:
+        """Show the lab's own store again."""
+        self.watching = None
+        self.inspectors.store_box.setTitle("Session store (server)")
+        self.inspectors.setSizes(self._sizes_before_watch)
+        lab = self.window.lab
+        if lab is not None:
+            self.inspectors.session_model.reset(lab.sessions())
+            self.update_store_status()
 
     def on_exchange(self, browser: LabBrowser, exchange: Exchange) -> None:
         """Add a row to the timeline, saying what the exchange changed in the jar and store.
@@ -156,6 +205,14 @@ class InspectorFeed(QObject):
     def update_store_status(self) -> None:
         """Say where sessions live and, for a server-side store, how many are live."""
         lab = self.window.lab
+        if self.watching is not None:
+            count = self.inspectors.session_model.rowCount()
+            self.store_summary_changed.emit(f"Watched sessions: {count}")
+            self.inspectors.store_note.setText(
+                f"Watching {self.watching}, read-only: its sessions, live from its servers. "
+                + self._last_change
+            )
+            return
         if not lab.server_side:
             self.store_summary_changed.emit("Sessions: in the browser's cookie")
             self.inspectors.store_note.setText(COOKIE_STORE_NOTE)

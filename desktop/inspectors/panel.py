@@ -125,6 +125,8 @@ class InspectorPanel(QSplitter):
         self.traffic_detail.setHtml(DETAIL_HINT)
         self.store_note = name_widget(QLabel(), "store_note", "Session store note")
         self.store_note.setWordWrap(True)
+        # It may quote a student's user name (a watched store's last change): text, never HTML.
+        self.store_note.setTextFormat(Qt.TextFormat.PlainText)
         self.cookie_payload = name_widget(QLabel(), "cookie_payload", "Decoded cookie payload")
         self.cookie_payload.setWordWrap(True)
         self.cookie_payload.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

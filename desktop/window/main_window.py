@@ -24,6 +24,7 @@ from desktop.window.settings import LabSettings
 from desktop.window.sharing import ShareControls
 from desktop.window.status_line import StatusLine
 from desktop.window.theme import ThemeChooser
+from desktop.window.watching import WatchControls
 from desktop.window.window_layout import WindowLayout
 from server.paths import LOGIN_PATH
 
@@ -66,9 +67,10 @@ class MainWindow(QMainWindow):
         self.menus = LabMenus(self)
         self.challenge_menu = ChallengeMenu(self)
         self.sharing = ShareControls(self, self.menus.server_menu, self.menus.view_menu)
+        self.watching = WatchControls(self, self.menus.file_menu)
         self._walkthrough_panel = None
         self._shown = False
-        banners = (self.sharing.banner, *self.controls.banners)
+        banners = (self.watching.banner, self.sharing.banner, *self.controls.banners)
         self.layout_fit = WindowLayout(self, banners, self.settings)
         self.controls.attach(lab)
         self.add_browser()
@@ -188,6 +190,7 @@ class MainWindow(QMainWindow):
         self.layout_fit.save()
         self.settings.sync()
         self.sharing.close()
+        self.watching.close()
         # Server first: closing its connections ends any request a worker still waits on.
         lab = self.controls.close()
         for browser in self.browsers:

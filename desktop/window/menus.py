@@ -41,7 +41,7 @@ class LabMenus:
         self.actions = LabActions(window)
         self.shortcuts_dialog = None
         bar = window.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = self.file_menu = bar.addMenu("&File")
         _action(
             file_menu,
             "Export timeline as &HAR…",

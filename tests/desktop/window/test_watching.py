@@ -1,0 +1,153 @@
+"""File → Watch a server…: another server's store in the store view, live, read-only."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+import requests
+from gunicorn_server import GunicornServer
+from helpers import LOGOUT, SessionActions, browser_login, page_text, submit_login
+from redis_server import free_port
+from visitors import ClientTransport
+
+from server import close_app, create_app
+
+READ_ONLY_USER = "watch-only"
+
+
+@pytest.fixture(params=["redis", "sqlite"])
+def external(request, tmp_path):
+    """Another server, in processes of its own: gunicorn with 2 workers, on Redis or SQLite."""
+    env = {"SESSION_LAB_STORE": request.param, "SESSION_LAB_DATA_DIR": str(tmp_path / "ext")}
+    if request.param == "redis":
+        env["SESSION_LAB_REDIS_URL"] = request.getfixturevalue("redis_url")
+    server = GunicornServer(2, env, tmp_path / "gunicorn.log")
+    server.start()
+    yield server
+    assert server.stop() == 0, server.log
+
+
+def watch_target(server: GunicornServer) -> str:
+    """What a teacher types: the data directory, or the Redis URL of a user who may only read."""
+    url = server.env.get("SESSION_LAB_REDIS_URL")
+    if url is None:
+        return server.env["SESSION_LAB_DATA_DIR"]
+    admin = redis.Redis.from_url(url)
+    admin.acl_setuser(
+        READ_ONLY_USER, enabled=True, passwords=["+pw"], keys=["session-lab:*"],
+        channels=["session-lab:*"], commands=["+@read", "+@pubsub", "+@connection"],
+    )  # fmt: skip
+    admin.close()
+    return url.replace("redis://", f"redis://{READ_ONLY_USER}:pw@")
+
+
+def start_watching(window, target: str):
+    """File → Watch a server…, type ``target``, press Watch."""
+    dialog = window.watching.ask()
+    dialog.target_edit.setText(target)
+    dialog.watch_button.click()
+    return dialog
+
+
+def users(window) -> list[str | None]:
+    """The user of each row the store view shows."""
+    return [r.data.get("userid") for r in window.inspectors.session_model.records()]
+
+
+def test_watching_another_server_shows_its_sessions_live(qtbot, window, external):
+    http = requests.Session()
+    http.trust_env = False
+    assert browser_login(http, external.url, "bob").status_code == 302
+    dialog = start_watching(window, watch_target(external))
+    banner = window.watching.banner
+    qtbot.waitUntil(lambda: banner.text().startswith("WATCHING "))
+    assert "(read-only)" in banner.text() and banner.button.text() == "Stop watching"
+    assert not dialog.isVisible()
+    assert "bob" in users(window)
+    assert "Watching" in window.inspectors.store_note.text()
+    assert "pw@" not in banner.text()  # the password never shows
+
+    carol = requests.Session()
+    carol.trust_env = False
+    assert browser_login(carol, external.url, "carol").status_code == 302
+    qtbot.waitUntil(lambda: "carol" in users(window))
+    carol.get(external.url + LOGOUT, timeout=10)
+    qtbot.waitUntil(lambda: "carol" not in users(window))
+    note = window.inspectors.store_note.text()
+    assert "(carol) deleted" in note
+    if "SESSION_LAB_REDIS_URL" in external.env:  # Redis servers say which worker they are
+        assert any(f":{pid}," in note for pid in external.worker_pids())
+
+    # The lab's own browser still uses the lab's server; its session is not in the watched view.
+    submit_login(window, "alice", "pw")
+    qtbot.waitUntil(lambda: "Welcome USER: alice !" in page_text(window))
+    assert "alice" not in users(window)
+    assert "CANNOT BE READ" not in banner.text()  # a read-only Redis user: nothing was written
+
+    banner.button.click()
+    assert banner.text() == ""
+    assert users(window) == ["alice"]
+    assert window.inspectors.store_box.title() == "Session store (server)"
+    http.close()
+    carol.close()
+
+
+def _text_file(tmp):
+    (tmp / "notes.txt").write_text("not a database " * 100)
+    return str(tmp / "notes.txt")
+
+
+def _damaged(tmp):
+    path = tmp / "sessions.sqlite3"
+    app = create_app({"DATA_DIR": tmp, "SESSION_STORE": "sqlite"})
+    for n in range(60):
+        SessionActions(ClientTransport(app)).login(f"user-{n}")
+    close_app(app)
+    with path.open("r+b") as handle:
+        handle.seek(4096 * 2)
+        handle.write(b"\xa5" * 4096 * 2)
+    return str(tmp)
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda tmp: "", "Type a Redis URL"),
+        (lambda tmp: "htp://localhost:6379", "is not a Redis URL"),
+        (lambda tmp: f"redis://127.0.0.1:{free_port()}/0", "cannot reach Redis at"),
+        (lambda tmp: str(tmp / "missing"), "does not exist"),
+        (_text_file, "is not an SQLite database"),
+        (_damaged, "is damaged"),
+    ],
+    ids=["empty", "typo", "no-redis", "missing", "not-a-database", "damaged"],
+)
+def test_what_cannot_be_watched_is_said_in_the_dialog(qtbot, window, tmp_path, make, says):
+    dialog = start_watching(window, make(tmp_path))
+    qtbot.waitUntil(lambda: says in dialog.error_label.text())
+    assert dialog.isVisible() and dialog.watch_button.isEnabled()
+    assert window.watching.banner.text() == ""
+    assert not window.watching.watch.active
+    dialog.reject()
+    submit_login(window, "alice", "pw")  # the app goes on as before
+    qtbot.waitUntil(lambda: "Welcome USER: alice !" in page_text(window))
+    assert users(window) == ["alice"]
+
+
+def test_redis_gone_mid_watch_is_said_and_the_view_comes_back(qtbot, window, own_redis, tmp_path):
+    start_watching(window, own_redis.url)
+    banner = window.watching.banner
+    qtbot.waitUntil(lambda: banner.text().startswith("WATCHING "))
+    own_redis.stop()
+    qtbot.waitUntil(lambda: "CANNOT BE READ" in banner.text(), timeout=15000)
+    assert "Trying again" in banner.text()
+    submit_login(window, "alice", "pw")  # the app stays usable meanwhile
+    qtbot.waitUntil(lambda: "Welcome USER: alice !" in page_text(window))
+
+    own_redis.start()
+    qtbot.waitUntil(lambda: "CANNOT BE READ" not in banner.text(), timeout=15000)
+    assert banner.text().startswith("WATCHING ")
+    other = create_app({"SESSION_STORE": "redis", "REDIS_URL": own_redis.url, "DATA_DIR": tmp_path})
+    SessionActions(ClientTransport(other)).login("dave")
+    qtbot.waitUntil(lambda: "dave" in users(window))
+    close_app(other)
+    window.watching.stop()
