@@ -136,11 +136,17 @@ class TlsFront:
             loop.run_forever()
         finally:
             server.close()
+            # Abort every connection and let its task end by itself: cancelling a connection's
+            # task makes Python 3.11's streams log an error.
+            for stream in list(self._open):
+                stream.transport.abort()
             tasks = asyncio.all_tasks(loop)
+            if tasks:
+                loop.run_until_complete(asyncio.wait(tasks, timeout=0.5))
             for task in tasks:
                 task.cancel()
             loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
-            for stream in self._open:  # those still saying goodbye, and those just cancelled
+            for stream in self._open:  # any still open (a task that was stuck)
                 stream.transport.abort()
             self._open.clear()
             loop.run_until_complete(server.wait_closed())

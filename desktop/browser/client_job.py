@@ -29,13 +29,41 @@ def describe_error(error: Exception) -> str:
     """Say in words why a request failed."""
     import requests  # already loaded by the request that failed
 
+    if isinstance(error, requests.exceptions.SSLError):
+        return tls_failure(error)
     if isinstance(error, requests.ConnectionError):
         return "Could not reach the session server: it is not running or refused the connection."
     if isinstance(error, requests.Timeout):
         return "The session server did not answer in time."
     if isinstance(error, NavigationError):
         return str(error)
+    if "TLS CA certificate bundle" in str(error):  # requests checks the file before sending
+        return (
+            "The lab's browser cannot read the file of the lab's CA it trusts for https "
+            "(it was moved or deleted), so it sent nothing. Turn Server → HTTPS off and on "
+            "again to make a new one."
+        )
     return f"The request failed: {error}"
+
+
+def tls_failure(error: Exception) -> str:
+    """Say why an https connection failed: an untrusted certificate, or no TLS at all."""
+    text = str(error)
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        return (
+            "The lab's browser refused this https server: its certificate was not issued by "
+            "the lab's CA, the only one this browser trusts (a browser says “Your connection "
+            "is not private” here). Nothing was sent."
+        )
+    if "PEM" in text or "X509" in text or "no certificate" in text.lower():
+        return (
+            "The lab's browser could not load the lab's CA certificate (the file is damaged), "
+            "so it cannot check any https server. Turn Server → HTTPS off and on again."
+        )
+    return (
+        "The lab's browser could not set up a TLS connection (this address may not speak "
+        f"https at all): {text}"
+    )
 
 
 class ClientJob(QRunnable):
@@ -60,7 +88,7 @@ class ClientJob(QRunnable):
         self.signals.started.emit()
         try:
             page = self.action(self._report_exchange)
-        except (RequestException, NavigationError) as error:
+        except (RequestException, NavigationError, OSError) as error:
             self.signals.errored.emit(describe_error(error))
         except Exception as error:  # a bug: keep the window alive and say so
             log.exception("a browser action failed")

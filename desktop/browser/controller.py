@@ -113,6 +113,10 @@ class BrowserController(QObject):
         """Point the browser at a restarted server, after the actions already queued."""
         self._submit(lambda report: self.client.set_base_url(base_url), False)
 
+    def set_https(self, https_url: str | None, ca_file: str | None) -> None:
+        """Know the lab's https address and trust its CA, after the actions already queued."""
+        self._submit(lambda report: self.client.set_https(https_url, ca_file), False)
+
     def cancel(self) -> None:
         """Drop the queued actions and ignore whatever the running one still reports."""
         self.generation += 1

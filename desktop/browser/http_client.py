@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 from desktop.browser.cookie_policy import SAFE_METHODS, LabCookiePolicy
 from desktop.browser.cookie_rules import NAVIGATION, SUBRESOURCE, USER
 from desktop.browser.exchange import CookieRow, Exchange, jar_rows
+from desktop.browser.hsts import INTERNAL_REDIRECT, LAB_HEADER, REASON_HEADER, HstsList, upgraded
 from desktop.browser.page_parser import PageInfo, parse_page
 from server.paths import LOGIN_PATH, LOGOUT_PATH, SECURED_PATH
 
@@ -52,6 +53,10 @@ class BrowserClient:
         self.policy = LabCookiePolicy()
         #: Other sites of the lab this browser may visit (the "page on another site").
         self.other_origins: set[str] = set()
+        #: The lab's https address while it serves one, and the CA file that vouches for it.
+        self.https_url: str | None = None
+        self.ca_file: str | None = None
+        self.hsts = HstsList()
         self._counter = 0
         self._http: requests.Session | None = None
         #: The page on screen: where the last navigation ended (its form is what Submit sends).
@@ -71,12 +76,36 @@ class BrowserClient:
             http.trust_env = False  # the lab talks to 127.0.0.1 only: no proxies from the env
             http.headers["User-Agent"] = "SessionLab/0.1 (+requests)"
             http.cookies.set_policy(self.policy)
+            # The lab's CA only, never verify=False: an https page that its certificate does
+            # not prove is refused, as a browser refuses it.
+            http.verify = self.ca_file or True
             self._http = http
         return self._http
 
     def set_base_url(self, base_url: str) -> None:
         """Point the browser at a restarted server (cookies stay: they do not name a port)."""
         self.base_url = base_url.rstrip("/")
+
+    def set_https(self, https_url: str | None, ca_file: str | None) -> None:
+        """Know the lab's https address (None: it serves none) and trust its CA file."""
+        self.https_url = https_url.rstrip("/") if https_url else None
+        self.ca_file = ca_file
+        if self._http is not None:
+            self._http.verify = ca_file or True
+
+    @property
+    def lab_origin(self) -> str:
+        """The lab's address the page on screen came from (http or https), else the http one.
+
+        The browser's buttons act on the page on screen, as its links and form would: on an
+        https page they stay on https.
+        """
+        page = self.page
+        if page is not None and self.https_url is not None:
+            parts = urlsplit(page.url)
+            if f"{parts.scheme}://{parts.netloc}" == self.https_url:
+                return self.https_url
+        return self.base_url
 
     def set_cookie(
         self,
@@ -114,8 +143,9 @@ class BrowserClient:
         return self.jar()
 
     def clear_cookies(self) -> tuple[CookieRow, ...]:
-        """Forget every cookie, like a browser's "clear site data"."""
+        """Forget every cookie and the HSTS list, like a browser's "clear site data"."""
         self.http.cookies.clear()
+        self.hsts.clear()
         return self.jar()
 
     def close(self) -> None:
@@ -129,12 +159,14 @@ class BrowserClient:
 
     def url_for(self, path: str) -> str:
         """Return the absolute URL of a path on the lab's server."""
-        return urljoin(self.base_url + "/", path)
+        return urljoin(self.lab_origin + "/", path)
 
     def is_own_url(self, url: str) -> bool:
         """Tell whether ``url`` points at the lab's server or one of its other sites."""
         target = urlsplit(url)
         origins = {self.base_url, *self.other_origins}
+        if self.https_url is not None:
+            origins.add(self.https_url)
         return any(
             (target.scheme, target.netloc) == (urlsplit(o).scheme, urlsplit(o).netloc)
             for o in origins
@@ -170,7 +202,9 @@ class BrowserClient:
             data = {"csrf_token": form.info.csrf_token, **data}
         if remember and form.info.offers_remember:
             data["remember"] = "y"
-        result = self._navigate("POST", self.url_for(LOGIN_PATH), data, on_exchange)
+        result = self._navigate(
+            "POST", self.url_for(LOGIN_PATH), data, on_exchange, referrer=form.url
+        )
         return _merge(form, result) if fetched else result
 
     def _login_form_on_screen(self) -> bool:
@@ -179,7 +213,7 @@ class BrowserClient:
             page is not None
             and page.info.form_action is not None
             and self.is_own_url(page.url)
-            and urlsplit(page.url).netloc == urlsplit(self.base_url).netloc
+            and urlsplit(page.url).netloc == urlsplit(self.lab_origin).netloc
             and urlsplit(page.url).path == LOGIN_PATH
         )
 
@@ -204,7 +238,9 @@ class BrowserClient:
 
         The page on screen stays; only the exchange is reported.
         """
-        url = urljoin(page.url, src)
+        url = self._upgrade_if_hsts(
+            "GET", urljoin(page.url, src), page.url, SUBRESOURCE, on_exchange
+        )
         if not self.is_own_url(url):
             raise NavigationError(f"The lab's browser only visits its own server, not {url}.")
         exchange, _ = self._send("GET", url, None, page.url, SUBRESOURCE)
@@ -242,16 +278,24 @@ class BrowserClient:
         data: dict | None,
         on_exchange: ExchangeCallback | None,
         initiator: str | None = None,
+        referrer: str | None = None,
     ) -> PageResult:
+        """Send and follow redirects; ``referrer``: the page of this site whose form sent it."""
         exchanges: list[Exchange] = []
-        for _ in range(MAX_REDIRECTS + 1):
-            if not self.is_own_url(url):
-                raise NavigationError(f"The lab's browser only visits its own server, not {url}.")
-            kind = USER if initiator is None else NAVIGATION
-            exchange, response = self._send(method, url, data, initiator, kind)
+
+        def report(exchange: Exchange) -> None:
             exchanges.append(exchange)
             if on_exchange is not None:
                 on_exchange(exchange)
+
+        kind = USER if initiator is None else NAVIGATION
+        for _ in range(MAX_REDIRECTS + 1):
+            url = self._upgrade_if_hsts(method, url, initiator, kind, report)
+            if not self.is_own_url(url):
+                raise NavigationError(f"The lab's browser only visits its own server, not {url}.")
+            exchange, response = self._send(method, url, data, initiator, kind, referrer)
+            referrer = None  # a redirect's next hop is the browser's own
+            report(exchange)
             if not response.is_redirect:
                 self.page = PageResult(
                     url,
@@ -268,8 +312,52 @@ class BrowserClient:
                 method, data = "GET", None
         raise NavigationError(f"More than {MAX_REDIRECTS} redirects; the browser gave up.")
 
+    def _upgrade_if_hsts(
+        self,
+        method: str,
+        url: str,
+        initiator: str | None,
+        kind: str,
+        report: ExchangeCallback | None,
+    ) -> str:
+        """Return ``url``, or its https twin if its host is on the HSTS list.
+
+        The upgrade is reported as Chrome's developer tools show it: a 307 "Internal
+        Redirect" that never left the browser, so nothing went over plain http.
+        """
+        if not self.hsts.covers(url, time.time()):
+            return url
+        target = upgraded(url, self.base_url, self.https_url)
+        jar = self.jar()
+        self._counter += 1
+        exchange = Exchange(
+            number=self._counter,
+            method=method,
+            url=url,
+            path=urlsplit(url).path or "/",
+            status=INTERNAL_REDIRECT[0],
+            reason=INTERNAL_REDIRECT[1],
+            request_headers=(),
+            response_headers=(("Location", target), REASON_HEADER),
+            request_body="",
+            response_body="",
+            jar_before=jar,
+            jar_after=jar,
+            initiator=initiator,
+            kind=kind,
+        )
+        if report is not None:
+            report(exchange)
+        return target
+
     def _send(
-        self, method: str, url: str, data: dict | None, initiator: str | None, kind: str = USER
+        self,
+        method: str,
+        url: str,
+        data: dict | None,
+        initiator: str | None,
+        kind: str = USER,
+        referrer: str | None = None,
     ):
         before = self.jar()
         started = time.time()
@@ -291,7 +379,12 @@ class BrowserClient:
             prepared.headers["Referer"] = initiator
             if method not in SAFE_METHODS:
                 prepared.headers["Origin"] = initiator_origin(initiator)
+        elif referrer is not None:
+            # A form of this site names its page, as browsers do under the server's
+            # same-origin Referrer-Policy; over https the CSRF check asks for it.
+            prepared.headers["Referer"] = referrer
         response = self.http.send(prepared, allow_redirects=False, timeout=TIMEOUT)
+        self.hsts.note(url, response.headers.get(LAB_HEADER), time.time())
         rejected = tuple(self.policy.rejected)
         self._counter += 1
         request = response.request

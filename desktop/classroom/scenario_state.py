@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from desktop.classroom.balancer_lesson import leave_balancer
 from desktop.classroom.lab_actions import DEFAULT_LIFETIMES, LabActions
 from desktop.classroom.lab_window import LabSteering, LabWindow
-from desktop.lab import cookie_settings
+from desktop.lab import cookie_settings, https_settings
 from desktop.lab.embedded_lab import FIXES, WEAKENING, Lab
 
 
@@ -21,6 +21,7 @@ def lab_defaults(window: LabWindow) -> None:
     window.controls.set_lifetimes(*DEFAULT_LIFETIMES)
     cookie_settings.set_same_site(window.lab, cookie_settings.DEFAULT_SAME_SITE)
     LabActions(window).set_remember_me(False)
+    https_settings.https_settings_default(window.lab)
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,10 @@ class LabSnapshot:
     same_site: str = cookie_settings.DEFAULT_SAME_SITE
     remember_me: bool = False
     fixes: frozenset[str] = frozenset()
+    https: bool = False
+    secure_cookie: bool = False
+    cookie_name: str = https_settings.DEFAULT_COOKIE_NAME
+    hsts: bool = False
 
     @classmethod
     def of(cls, lab: Lab) -> LabSnapshot:
@@ -45,6 +50,10 @@ class LabSnapshot:
             cookie_settings.same_site(lab),
             cookie_settings.remember_me(lab),
             frozenset(lab.fixes),
+            lab.https_url is not None,
+            https_settings.secure_cookie(lab),
+            lab.cookie_name,
+            https_settings.hsts(lab),
         )
 
     def restore(self, controls: LabSteering) -> None:
@@ -58,3 +67,9 @@ class LabSnapshot:
         cookie_settings.set_remember_me(controls.lab, self.remember_me)
         for name in FIXES:
             controls.lab.set_fix(name, name in self.fixes)
+        if (controls.lab.https_url is not None) != self.https:
+            controls.set_https(self.https)
+        https_settings.set_secure_cookie(controls.lab, self.secure_cookie)
+        https_settings.set_hsts(controls.lab, self.hsts)
+        if self.cookie_name in https_settings.COOKIE_NAMES:
+            https_settings.set_cookie_name(controls.lab, self.cookie_name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from desktop.browser.exchange import Exchange, header_value
 from desktop.browser.page_parser import parse_page
@@ -74,6 +75,8 @@ def explain(
     signature_ok: bool | None = None,
 ) -> str:
     """Say what happened in ``exchange``, given the store ``events`` it caused."""
+    if header_value(exchange.response_headers, "Non-Authoritative-Reason") == "HSTS":
+        return upgraded_by_hsts(exchange)
     by_kind = {event.kind: event for event in events}
     sent = exchange.cookies_sent.get(cookie_name)
     set_cookie = next((c for c in exchange.cookies_set if c.name == cookie_name), None)
@@ -140,6 +143,17 @@ def explain(
     elif exchange.status >= 400:
         sentences.append(f"The server answered {exchange.status} {exchange.reason}.")
     return " ".join(sentences)
+
+
+def upgraded_by_hsts(exchange: Exchange) -> str:
+    """Say that the browser itself turned an http request into https (HSTS)."""
+    host = urlsplit(exchange.url).hostname
+    return (
+        f"Upgraded by HSTS: nothing was sent over plain http. {host} is on the browser's HSTS "
+        "list (an earlier https answer asked for it), so the browser itself changed the "
+        f"address to {exchange.location} before anything left this computer; Chrome's "
+        "developer tools show the same 307 Internal Redirect."
+    )
 
 
 def _stale_form(exchange: Exchange) -> bool:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Slot
 from desktop.lab.embedded_lab import Lab
 from desktop.lab.lab_link import LabLink
 from desktop.window.banners import FAILURE_STYLE, NOTICE_STYLE, Banner
+from server.runner import ServerStartError
 
 
 class LabControls(QObject):
@@ -59,6 +60,7 @@ class LabControls(QObject):
         # A new lab (the first, a restart, another store): browsers keep their jars.
         for browser in self.window.browsers:
             browser.controller.set_base_url(lab.url)
+            self.point_browser(browser)
         self.notice_banner.show_text(" ".join(lab.notices))
         self.server_banner.clear()
         self.refresh_lab_view()
@@ -114,6 +116,39 @@ class LabControls(QObject):
         self.lab.set_switch(name, on)
         self.window.menus.show_lab(self.lab)
         self.update_switch_banner()
+
+    def point_browser(self, browser) -> None:
+        """Tell a browser the lab's https address (or that there is none) and its CA file."""
+        lab = self.lab
+        if lab is not None:
+            browser.controller.set_https(lab.https_url, lab.ca_file)
+
+    def set_https(self, on: bool) -> bool:
+        """Serve over https on a second port too, or stop; return whether it went as asked.
+
+        A port that cannot be listened on, or a CA file that cannot be written, leaves the lab
+        on http only, and the yellow bar and the status line say why.
+        """
+        lab = self.lab
+        try:
+            url = lab.serve_https(on)
+        except (ServerStartError, OSError) as error:
+            url, failure = None, f"The lab could not serve over https ({error}); it serves "
+            failure += "over http only."
+            lab.notices.append(failure)
+            self.window.status.show_message(failure, "error")
+        else:
+            failure = None
+            self.window.status.show_message(
+                f"The lab serves over https too, on {url}, with a certificate of its own CA, "
+                "which the lab's browsers trust."
+                if on
+                else "The lab serves over http only."
+            )
+        for browser in self.window.browsers:
+            self.point_browser(browser)
+        self.notice_banner.show_text(" ".join(lab.notices))
+        return failure is None
 
     def set_lifetimes(self, idle: int, absolute: int) -> None:
         """Give new sessions these idle and absolute lifetimes, in seconds."""

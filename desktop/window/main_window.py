@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         browser.request_failed.connect(self._on_failure)
         browser.busy_changed.connect(self._on_busy)
         self.browsers.append(browser)
+        self.controls.point_browser(browser)  # after joining the list: its busy state counts
         browser.pane.set_compact(self.layout_fit.compact)
         self.tabs.addTab(browser.pane, browser.name)
         self.tabs.setCurrentWidget(browser.pane)

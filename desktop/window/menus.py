@@ -9,11 +9,13 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from desktop.classroom.https_actions import HttpsActions
 from desktop.classroom.lab_actions import LabActions
 from desktop.lab.embedded_lab import WEAKENING
 from desktop.ui.mnemonics import with_mnemonic
 from desktop.window.cookie_menus import CookieMenus
 from desktop.window.diagram_exports import DiagramExports
+from desktop.window.https_menus import HttpsMenus
 from server.config import STORES
 
 SWITCH_LABELS = {
@@ -154,6 +156,9 @@ class LabMenus:
 
         server_menu.addSeparator()
         self.cookie_menus = CookieMenus(server_menu, self.actions, lambda: window.lab)
+        self.https_menus = HttpsMenus(
+            window, server_menu, browser_menu, HttpsActions(window), lambda: window.lab
+        )
 
         view_menu = self.view_menu = bar.addMenu("&View")
         view_menu.addActions(window.zoom.actions())

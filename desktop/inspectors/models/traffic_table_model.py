@@ -16,10 +16,13 @@ from desktop.ui.plain_text import plain_tooltip
 
 
 def _where(exchange: Exchange) -> str:
-    # The lab's own server goes by its path; another site shows its host as well.
+    # The lab's own server goes by its path (over https with the scheme, which is the point);
+    # another site shows its host as well.
     parts = urlsplit(exchange.url)
     if parts.hostname == "127.0.0.1":
-        return exchange.path
+        return (
+            f"https://{parts.netloc}{exchange.path}" if parts.scheme == "https" else exchange.path
+        )
     return f"{parts.netloc}{exchange.path}"
 
 
