@@ -1,7 +1,8 @@
 """Take docs/challenges.md's screenshots from the real app, offscreen.
 
 ``uv run python docs/take_challenge_screenshots.py``: for each challenge, a fresh lab at
-1366×768, the challenge started and its first hint shown; for the hijack, also solved.
+1366×768, the challenge started and its first hint shown; for the hijack and the load
+balancer, also solved. With challenge keys as arguments, only those challenges' pictures.
 """
 
 from __future__ import annotations
@@ -61,14 +62,35 @@ def solve_hijack(app, window) -> None:
     idle(app, window)
 
 
+def solve_load_balancer(app, window) -> None:
+    """Give both servers the SQLite file, log in, open the secured page twice (A and B)."""
+    window.menus.store_actions["sqlite"].trigger()
+    window.current_browser.controller.open("/app_sessions/login/")
+    idle(app, window)
+    window.browser.userid_edit.setText("alice")
+    window.browser.passwd_edit.setText("secret")
+    window.browser.login_button.click()
+    idle(app, window)
+    window.browser.secured_button.click()
+    idle(app, window)
+    window.inspectors.timeline_views.show_diagram()
+
+
+SOLVED = {"hijack": solve_hijack, "load_balancer": solve_load_balancer}
+
+
 def main() -> int:
-    """Take every challenge's screenshot."""
+    """Take every challenge's screenshot (or those named on the command line)."""
+    only = set(sys.argv[1:])
     app = QApplication.instance() or QApplication([])
     SHOTS.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         for number, challenge in enumerate(CHALLENGES):
-            print(shoot(app, Path(scratch) / str(number), challenge.key))
-        print(shoot(app, Path(scratch) / "solved", "hijack", solve_hijack))
+            if not only or challenge.key in only:
+                print(shoot(app, Path(scratch) / str(number), challenge.key))
+        for key, solve in SOLVED.items():
+            if not only or key in only:
+                print(shoot(app, Path(scratch) / f"solved-{key}", key, solve))
     return 0
 
 

@@ -172,6 +172,50 @@ def diagram_hijack(app: QApplication, folder: Path) -> str:
     return name
 
 
+#: The load-balancer lesson's three moments: after this many steps, the picture's name.
+BALANCER_SHOTS = {
+    4: "balancer-not-logged-in.png",
+    5: "balancer-sticky.png",
+    10: "balancer-shared.png",
+}
+
+
+def load_balancer(app: QApplication, folder: Path) -> list[str]:
+    """The load-balancer lesson on a 1366×768 projector: not logged in, sticky, shared.
+
+    Each picture shows the step's hops in the diagram (browser, balancer, the server that
+    answered, the store) and its explanation; the sticky one also the jar's two cookies.
+    """
+    window = open_window(app, folder)
+    window.resize(1366, 768)
+    panel = window.walkthrough_panel
+    panel.start("load_balancer")
+    wait_for(app, panel.next_button.isEnabled)
+    names = []
+    for number in range(1, max(BALANCER_SHOTS) + 1):
+        panel.forward()
+        wait_for(app, lambda n=number: panel.index == n and panel.next_button.isEnabled())
+        if number not in BALANCER_SHOTS:
+            continue
+        rows = panel.notes.rows(panel.index - 1)
+        inspectors = window.inspectors
+        inspectors.timeline_views.show_diagram()
+        # The jar and the store a few rows high, the diagram most of the column.
+        inspectors.setSizes([90, 120, 560])
+        inspectors.timeline_views.parentWidget().setSizes([480, 80])
+        settle(app)
+        inspectors.traffic_table.selectRow(rows.stop - 1)
+        inspectors.highlight_exchanges(rows)
+        if number == 5:
+            inspectors.highlight_cookie("SERVERID")
+        settle(app)
+        window.grab().save(str(SHOTS / BALANCER_SHOTS[number]))
+        names.append(BALANCER_SHOTS[number])
+    panel.stop()
+    window.close()
+    return names
+
+
 def har_export(app: QApplication, folder: Path) -> None:
     """The window right after exporting its timeline."""
     window = open_window(app, folder)
@@ -206,6 +250,9 @@ def main() -> int:
                 image = walkthrough(app, scratch / walk.key, number, walk.key)
                 print(f"{image}: done", flush=True)
             sections.append((walk.title, walk.teaches, image))
+        if not only or "load_balancer" in only:
+            for name in load_balancer(app, scratch / "balancer"):
+                print(f"{name}: done", flush=True)
         if only:
             write_index(sections)
             return 0
@@ -259,6 +306,30 @@ def write_index(sections) -> None:
         "**File → Export lesson handout** (HTML, PDF) hide secrets by default.",
         "",
         "![The diagram during the hijacking scenario](scenarios/diagram-hijack.png)",
+        "",
+        "## Two servers behind a load balancer, on a projector",
+        "",
+        "The load-balancer lesson (scenario 13, and challenge 10 in docs/challenges.md) at",
+        "1366×768: the lab's address is its load balancer (the status line says so), with",
+        "servers A and B behind it. The diagram gives the balancer and each server a lane, so",
+        "the class sees which server answered every request. Server → Load balancer turns",
+        "sticky sessions on and restarts one server. (In production nginx or HAProxy is the",
+        "balancer; the lab's is a teaching device.)",
+        "",
+        "Round robin: the login went to server A, the redirect to server B, which does not know",
+        "the session. alice is not logged in.",
+        "",
+        "![Not logged in: the other server](scenarios/balancer-not-logged-in.png)",
+        "",
+        "Sticky sessions: the balancer's own cookie, SERVERID, is the jar's second cookie; every",
+        "request of this browser goes to the server that holds its session (until it restarts).",
+        "",
+        "![Sticky: the SERVERID cookie](scenarios/balancer-sticky.png)",
+        "",
+        "A shared store: both servers on one SQLite file (or Redis) and one secret key; A and B",
+        "both welcome alice, even after server A restarted.",
+        "",
+        "![Shared: both servers know the session](scenarios/balancer-shared.png)",
         "",
         "## Export the timeline, reset the lab",
         "",

@@ -30,6 +30,9 @@ STICKY_COOKIE = "SERVERID"
 #: Names the balancer in every answer (RFC 9110's Via), so the lab can draw it as a device.
 VIA = "1.1 lab-balancer"
 SERVER_HEADER = "X-Lab-Server"  # which lab server answered; added by the servers themselves
+#: Why the balancer chose that server: "round robin", "sticky" (its cookie) or "failover" (the
+#: server in turn refused the connection), so the lab's timeline can say it.
+ROUTE_HEADER = "X-Lab-Balancer"
 FORWARDED_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 MAX_BODY = 1 << 20  # bytes: the lab server's own limit is smaller and answers 413 first
 # Hop-by-hop headers (RFC 9110 7.6.1) end at the balancer; waitress sets its own framing.
@@ -136,7 +139,7 @@ class Balancer:
         headers = _forwarded_headers(environ)
         pinned = self._pinned(environ) if self.sticky else None
         target = _target(environ)
-        for name in self._choices(pinned):
+        for attempt, name in enumerate(self._choices(pinned)):
             try:
                 response = self._pool.request(
                     method,
@@ -156,7 +159,9 @@ class Balancer:
                     HTTPStatus.BAD_GATEWAY,
                     f"Server {name} failed while answering ({type(error).__name__}).",
                 )
-            return self._relay(start_response, response, name, stick=self.sticky and not pinned)
+            route = "sticky" if pinned else "failover" if attempt else "round robin"
+            stick = self.sticky and not pinned
+            return self._relay(start_response, response, name, route, stick)
         if pinned is not None:
             message = (
                 f"This browser's {STICKY_COOKIE} cookie pins it to server {pinned}, and server "
@@ -175,7 +180,7 @@ class Balancer:
         return None
 
     def _relay(
-        self, start_response: StartResponse, response, name: str, stick: bool
+        self, start_response: StartResponse, response, name: str, route: str, stick: bool
     ) -> Iterable[bytes]:
         headers = [
             (key, value)
@@ -183,7 +188,7 @@ class Balancer:
             # waitress names itself as the Server (and would add a Via for a Server it got)
             if key.lower() not in HOP_BY_HOP and key.lower() != "server"
         ]
-        headers.append(("Via", VIA))
+        headers += [("Via", VIA), (ROUTE_HEADER, route)]
         if stick:
             headers.append(
                 ("Set-Cookie", f"{STICKY_COOKIE}={name}; Path=/; HttpOnly; SameSite=Lax")

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from desktop.browser.exchange import Exchange, header_value
 from desktop.browser.page_parser import parse_page
-from server.balancer import SERVER_HEADER, STICKY_COOKIE, VIA
+from server.balancer import ROUTE_HEADER, SERVER_HEADER, STICKY_COOKIE, VIA
 from server.records import SessionEvent
 
 SESSION_COOKIE = "sessionid"
@@ -31,8 +31,8 @@ def _balancer_sentence(exchange: Exchange) -> str | None:
         return None
     if answered is None:
         return "The load balancer answered itself: no lab server took this request."
-    pinned = exchange.cookies_sent.get(STICKY_COOKIE)
-    if pinned == answered:
+    route = header_value(exchange.response_headers, ROUTE_HEADER)
+    if route == "sticky":
         return (
             f"The load balancer passed this request to server {answered}, the server the "
             f"browser's {STICKY_COOKIE} cookie names (a sticky session)."
@@ -41,6 +41,11 @@ def _balancer_sentence(exchange: Exchange) -> str | None:
         return (
             f"The load balancer passed this request to server {answered} and pinned the "
             f"browser to it with its own cookie, {STICKY_COOKIE}={answered}."
+        )
+    if route == "failover":
+        return (
+            f"The load balancer passed this request to server {answered}: the server whose "
+            "turn it was did not answer."
         )
     return (
         f"The load balancer passed this request to server {answered} (round robin: each "

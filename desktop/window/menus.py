@@ -13,6 +13,7 @@ from desktop.classroom.https_actions import HttpsActions
 from desktop.classroom.lab_actions import LabActions
 from desktop.lab.embedded_lab import WEAKENING
 from desktop.ui.mnemonics import with_mnemonic
+from desktop.window.balancer_menu import BalancerMenu
 from desktop.window.cookie_menus import CookieMenus
 from desktop.window.diagram_exports import DiagramExports
 from desktop.window.https_menus import HttpsMenus
@@ -159,6 +160,7 @@ class LabMenus:
         self.https_menus = HttpsMenus(
             window, server_menu, browser_menu, HttpsActions(window), lambda: window.lab
         )
+        self.balancer_menu = BalancerMenu(server_menu, window)
 
         view_menu = self.view_menu = bar.addMenu("&View")
         view_menu.addActions(window.zoom.actions())

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server import close_app, create_app
-from server.balancer import SERVER_HEADER, STICKY_COOKIE, VIA, Balancer, name_server
+from server.balancer import ROUTE_HEADER, SERVER_HEADER, STICKY_COOKIE, VIA, Balancer, name_server
 from server.runner import EmbeddedServer
 
 
@@ -59,8 +59,9 @@ def answered_by(response: requests.Response) -> str | None:
 
 def test_requests_go_to_each_server_in_turn(front, http):
     _, url = front
-    served = [answered_by(http.get(url + LOGIN, timeout=10)) for _ in range(4)]
-    assert served == ["A", "B", "A", "B"]
+    answers = [http.get(url + LOGIN, timeout=10) for _ in range(4)]
+    assert [answered_by(answer) for answer in answers] == ["A", "B", "A", "B"]
+    assert {answer.headers[ROUTE_HEADER] for answer in answers} == {"round robin"}
 
 
 def test_answers_pass_through_with_every_cookie_and_a_via_header(front, http):
@@ -87,6 +88,7 @@ def test_a_login_holds_while_sticky(front, http):
     pinned = http.cookies[STICKY_COOKIE]
     pages = [http.get(url + SECURED, timeout=10) for _ in range(3)]
     assert {answered_by(page) for page in pages} == {pinned}
+    assert {page.headers[ROUTE_HEADER] for page in pages} == {"sticky"}
     assert all("Welcome USER: alice" in page.text for page in pages)
 
 
@@ -113,8 +115,10 @@ def test_a_sticky_cookie_naming_no_server_is_replaced(front, http):
 def test_a_server_down_is_skipped_in_turn(front, lab_servers, http):
     _, url = front
     lab_servers["A"].stop()
-    served = [answered_by(http.get(url + LOGIN, timeout=10)) for _ in range(3)]
-    assert served == ["B", "B", "B"]
+    answers = [http.get(url + LOGIN, timeout=10) for _ in range(3)]
+    assert [answered_by(answer) for answer in answers] == ["B", "B", "B"]
+    routes = [answer.headers[ROUTE_HEADER] for answer in answers]
+    assert routes == ["failover", "round robin", "failover"]
 
 
 def test_a_browser_pinned_to_a_server_that_is_down_gets_a_clear_503(front, lab_servers, http):

@@ -2,6 +2,18 @@
 
 from desktop.classroom.challenges.cookies import FORGE, HELD_BACK, REPLAY
 from desktop.classroom.challenges.cross_site import LOGIN_CSRF, LOGOUT_CSRF
+from desktop.classroom.challenges.load_balancer import BALANCED
 from desktop.classroom.challenges.sessions import EXPIRY, FIXATION, HIJACK, RESTART
 
-CHALLENGES = (HIJACK, FIXATION, FORGE, REPLAY, LOGIN_CSRF, LOGOUT_CSRF, HELD_BACK, RESTART, EXPIRY)
+CHALLENGES = (
+    HIJACK,
+    FIXATION,
+    FORGE,
+    REPLAY,
+    LOGIN_CSRF,
+    LOGOUT_CSRF,
+    HELD_BACK,
+    RESTART,
+    EXPIRY,
+    BALANCED,
+)

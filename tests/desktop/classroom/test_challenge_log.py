@@ -46,9 +46,9 @@ def test_the_log_keeps_order_and_asks_by_identity(make_exchange):
     assert log.hops == [first]
 
 
-def test_nine_challenges_with_goals_hints_and_plain_checks():
-    assert len(CHALLENGES) == 9
-    assert len({c.key for c in CHALLENGES}) == 9
+def test_ten_challenges_with_goals_hints_and_plain_checks():
+    assert len(CHALLENGES) == 10
+    assert len({c.key for c in CHALLENGES}) == 10
     for challenge in CHALLENGES:
         assert challenge.goal and challenge.explanation and challenge.mitigation
         assert 1 <= len(challenge.hints) <= 3

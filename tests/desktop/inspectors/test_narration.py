@@ -219,24 +219,32 @@ def test_a_pre_login_session_is_said_to_be_short_lived(make_exchange, data, note
     assert said is note
 
 
-def _behind_balancer(make_exchange, server, cookie=None, set_cookies=()):
-    headers = (("Via", "1.1 lab-balancer"), ("X-Lab-Server", server))
+def _behind_balancer(make_exchange, server, route, cookie=None, set_cookies=()):
+    headers = (("Via", "1.1 lab-balancer"), ("X-Lab-Server", server), ("X-Lab-Balancer", route))
     headers += tuple(("Set-Cookie", header) for header in set_cookies)
     return make_exchange(cookie=cookie, response_headers=headers)
 
 
 @pytest.mark.parametrize(
-    ("cookie", "set_cookies", "says"),
+    ("route", "cookie", "set_cookies", "says"),
     [
-        (None, (), "passed this request to server B (round robin"),
-        (None, ("SERVERID=B; Path=/",), "pinned the browser to it with its own cookie, SERVERID=B"),
-        ("SERVERID=B", (), "the server the browser's SERVERID cookie names (a sticky session)"),
+        ("round robin", None, (), "passed this request to server B (round robin"),
+        # A cookie left from sticky days is sent, but the balancer went round robin.
+        ("round robin", "SERVERID=B", (), "passed this request to server B (round robin"),
+        ("failover", None, (), "the server whose turn it was did not answer"),
+        (
+            "round robin",
+            None,
+            ("SERVERID=B; Path=/",),
+            "pinned the browser to it with its own cookie, SERVERID=B",
+        ),
+        ("sticky", "SERVERID=B", (), "the server the browser's SERVERID cookie names"),
     ],
 )
 def test_the_sentence_says_which_server_the_balancer_chose_and_why(
-    make_exchange, cookie, set_cookies, says
+    make_exchange, route, cookie, set_cookies, says
 ):
-    exchange = _behind_balancer(make_exchange, "B", cookie, set_cookies)
+    exchange = _behind_balancer(make_exchange, "B", route, cookie, set_cookies)
     assert says in explain(exchange, [])
 
 
