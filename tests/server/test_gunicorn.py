@@ -158,3 +158,85 @@ def _logins(url: str, n: int) -> list[str]:
             sids.append(http.cookies["sessionid"])
             assert http.get(url + LOGOUT, timeout=30).status_code == 200
     return sids
+
+
+def _secured(http: requests.Session, url: str) -> requests.Response:
+    http.close()  # a fresh connection: the next free worker takes it
+    return http.get(url + SECURED, timeout=30)
+
+
+def _until_every_worker_served(server: GunicornServer, feed) -> None:
+    """Log in until each worker has published an event: all four have loaded the app.
+
+    gunicorn answers once one worker is up; a worker still booting when Redis stops cannot
+    start (create_app needs Redis), and a worker that fails to boot stops gunicorn.
+    """
+    feed.snapshot()
+    workers = server.worker_pids()
+    served: set[int] = set()
+    deadline = time.monotonic() + 60
+    while served != workers:
+        assert time.monotonic() < deadline, f"only workers {served} of {workers} answered"
+        with ThreadPoolExecutor(8) as pool:
+            assert [p for found in pool.map(_one_cycle, [server.url] * 8) for p in found] == []
+        served |= {int(e.origin.rsplit(":", 1)[1]) for e in feed.changes(0.5)}
+    feed.close()
+
+
+def _secured_as(sid: str, url: str) -> requests.Response:
+    with requests.Session() as http:  # one per thread: a requests.Session is not thread-safe
+        http.trust_env = False
+        http.cookies.set("sessionid", sid)
+        return http.get(url + SECURED, timeout=30)
+
+
+def test_redis_stopped_mid_run_gives_503s_from_the_workers_and_they_all_recover(
+    own_redis, tmp_path
+):
+    env = {
+        "SESSION_LAB_STORE": "redis",
+        "SESSION_LAB_REDIS_URL": own_redis.url,
+        "SESSION_LAB_DATA_DIR": str(tmp_path / "data"),
+    }
+    server = GunicornServer(4, env, tmp_path / "gunicorn.log")
+    server.start()
+    try:
+        _redis_stops_and_starts(server, own_redis)
+    finally:
+        code = server.stop()
+    assert "Traceback" not in server.log
+    assert code == 0, server.log
+
+
+def _redis_stops_and_starts(server: GunicornServer, own_redis) -> None:
+    _until_every_worker_served(server, _watch(server))
+    alice = requests.Session()
+    alice.trust_env = False
+    assert browser_login(alice, server.url, "alice").status_code == 302
+    assert "Welcome USER: alice !" in _secured(alice, server.url).text
+
+    own_redis.stop()
+    # Eight at once, so that every sync worker answers some: each says so, once.
+    cookie = alice.cookies["sessionid"]
+    with ThreadPoolExecutor(8) as pool:
+        pages = list(pool.map(lambda _: _secured_as(cookie, server.url), range(32)))
+    assert {page.status_code for page in pages} == {503}
+    assert all("session store" in page.text.lower() for page in pages)
+    failed = server.log.count("the session store fails")
+    assert failed >= 2, failed  # several workers found Redis gone, each said it once
+
+    own_redis.start()  # empty: alice's session went with the old one
+    assert "You are not logged in" in _secured(alice, server.url).text
+    deadline = time.monotonic() + 60
+    while server.log.count("the session store works again") < failed:
+        assert time.monotonic() < deadline, server.log[-2000:]
+        with ThreadPoolExecutor(8) as pool:
+            problems = [p for found in pool.map(_one_cycle, [server.url] * 8) for p in found]
+        assert problems == []  # every request after the restart succeeds, on any worker
+    alice.close()
+
+
+def _one_cycle(url: str) -> list[str]:
+    with requests.Session() as http:
+        http.trust_env = False
+        return cycle(http, url, "bob")
