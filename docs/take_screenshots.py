@@ -72,7 +72,7 @@ def after_login(app: QApplication, folder: Path) -> None:
 
 #: Walkthroughs shown mid-way rather than at their end: after this many steps, with the
 #: timeline row that tells the story selected (counted from the end).
-SHOOT_AT = {"same_site": (2, 3), "remember_me": (4, 1)}
+SHOOT_AT = {"same_site": (2, 3), "remember_me": (4, 1), "https": (5, 1)}
 
 
 def walkthrough(app: QApplication, folder: Path, number: int, key: str) -> str:

@@ -127,8 +127,21 @@ def explain(
             f"{how} another site ({exchange.initiator}) made the browser send this request.",
         )
     if withheld := exchange.cookies_withheld:
-        names = ", ".join(sorted({w.name for w in withheld}))
-        sentences.append(f"The browser held back {names}: see “Cookies held but not sent”.")
+        names = sorted({w.name for w in withheld})
+        own = next((w.reason for w in withheld if w.name == cookie_name), None)
+        if own is not None and sent is None:
+            # The visitor "without a session" has one: say why the browser kept it back.
+            why = own.split(" (Real browsers")[0]
+            sentences = [
+                s.replace(
+                    "The browser had no session cookie to send",
+                    f"The browser held back its session cookie ({why})",
+                )
+                for s in sentences
+            ]
+        sentences.append(
+            f"The browser held back {', '.join(names)}: see “Cookies held but not sent”."
+        )
     if rejected := exchange.cookies_rejected:
         names = ", ".join(sorted({r.name for r in rejected}))
         sentences.append(

@@ -128,8 +128,9 @@ class Lab:
 
     @property
     def address_label(self) -> str:
-        """Where the lab answers, as the status line says it."""
-        return f"Server: {self.url}"
+        """Where the lab answers, as the status line says it (both addresses with https on)."""
+        https = self.https_url
+        return f"Server: {self.url} and {https}" if https else f"Server: {self.url}"
 
     @property
     def server_side(self) -> bool:

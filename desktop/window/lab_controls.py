@@ -148,6 +148,7 @@ class LabControls(QObject):
         for browser in self.window.browsers:
             self.point_browser(browser)
         self.notice_banner.show_text(" ".join(lab.notices))
+        self.window.status.show_lab(lab)
         return failure is None
 
     def set_lifetimes(self, idle: int, absolute: int) -> None:

@@ -3,6 +3,7 @@
 from desktop.classroom.walkthroughs.attacks import CROSS_SITE, FIXATION, HIJACK, TAMPER
 from desktop.classroom.walkthroughs.basics import SEVERAL_BROWSERS, TUTORIAL
 from desktop.classroom.walkthroughs.cookies import CLEAR, EXPIRY
+from desktop.classroom.walkthroughs.https import HTTPS
 from desktop.classroom.walkthroughs.load_balancer import LOAD_BALANCER
 from desktop.classroom.walkthroughs.own_browser import OWN_BROWSER
 from desktop.classroom.walkthroughs.remember import REMEMBER_ME
@@ -24,4 +25,5 @@ WALKTHROUGHS = (
     SAME_SITE,
     REMEMBER_ME,
     LOAD_BALANCER,
+    HTTPS,
 )

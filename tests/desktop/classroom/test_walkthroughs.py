@@ -349,3 +349,53 @@ def test_the_login_form_has_no_remember_box_without_the_switch(window):
     pane = window.browsers[0].pane
     assert pane.remember_box.isHidden()
     assert not pane.remember
+
+
+def test_https_secure_and_cookie_prefixes(qtbot, window, panel, monkeypatch):
+    from desktop.classroom.walkthroughs.https import HOST_NAME, last_exchange
+
+    opened = []
+    monkeypatch.setattr(
+        "desktop.classroom.https_actions.QDesktopServices.openUrl",
+        lambda url: opened.append(url.toString()) or True,
+    )
+    start(qtbot, panel, "https")
+    step(qtbot, panel)
+    https = window.lab.https_url
+    assert https is not None and window.browser.address_edit.text().startswith(https)
+    step(qtbot, panel)
+    assert WELCOME.format("alice") in page_text(window)
+    assert [r.secure for r in window.current_browser.jar] == [False]
+    step(qtbot, panel)  # plain http: the cookie goes along
+    assert WELCOME.format("alice") in page_text(window)
+    assert "anyone on the network can read" in panel.text.toPlainText()
+    step(qtbot, panel)
+    assert [r.secure for r in window.current_browser.jar] == [True]
+    step(qtbot, panel)  # plain http: held back
+    assert NOT_LOGGED_IN in page_text(window)
+    assert "Held back: “Secure: only sent over HTTPS" in panel.text.toPlainText()
+    step(qtbot, panel)  # login over http: refused
+    assert "Secure, but set over plain HTTP" in panel.text.toPlainText()
+    assert last_exchange(panel.run).status == 400
+    step(qtbot, panel)
+    assert window.current_browser.cookie(HOST_NAME) is not None
+    assert WELCOME.format("alice") in page_text(window)
+    step(qtbot, panel)
+    assert window.current_browser.cookie(HOST_NAME) is None
+    assert "__Host- prefix: the cookie must be Secure" in panel.text.toPlainText()
+    step(qtbot, panel)
+    assert set(window.current_browser.controller.client.hsts.hosts) == {"127.0.0.1"}
+    step(qtbot, panel)  # http typed, https sent
+    assert last_exchange(panel.run).url.startswith(https)
+    assert "Upgraded by HSTS" in panel.text.toPlainText()
+    entries = window.inspectors.traffic_model.entries()
+    assert entries[-2].exchange.status == 307
+    step(qtbot, panel)
+    assert opened == [https + LOGIN]
+    assert "never click through" in panel.text.toPlainText()
+    step(qtbot, panel)
+    assert window.lab.cookie_name == "sessionid"
+    assert window.current_browser.controller.client.hsts.hosts == {}
+    assert not window.lab.app.config["SESSION_COOKIE_SECURE"]
+    panel.stop()  # the teacher's lab comes back: http only
+    assert window.lab.https_url is None

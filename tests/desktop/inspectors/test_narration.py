@@ -253,3 +253,31 @@ def test_a_page_the_balancer_answered_itself_says_so(make_exchange):
     sentence = explain(exchange, [])
     assert sentence.startswith("The load balancer answered itself")
     assert "503" in sentence
+
+
+def test_a_session_cookie_held_back_is_named_with_its_reason(make_exchange):
+    from desktop.browser.cookie_policy import WithheldCookie
+    from desktop.browser.cookie_rules import LOCALHOST_NOTE
+
+    reason = "Secure: only sent over HTTPS, and this request is plain HTTP" + LOCALHOST_NOTE
+    exchange = make_exchange(cookies_withheld=(WithheldCookie("sessionid", reason),))
+    assert explain(exchange, []) == (
+        "The browser held back its session cookie (Secure: only sent over HTTPS, and this "
+        "request is plain HTTP), so the server saw a visitor without a session. The browser "
+        "held back sessionid: see “Cookies held but not sent”."
+    )
+
+
+def test_an_hsts_upgrade_says_nothing_went_over_http(make_exchange):
+    exchange = make_exchange(
+        status=307,
+        location="https://127.0.0.1:5001/app_sessions/login/",
+        reason="Internal Redirect",
+    )
+    exchange = replace(
+        exchange,
+        response_headers=(*exchange.response_headers, ("Non-Authoritative-Reason", "HSTS")),
+    )
+    sentence = explain(exchange, [])
+    assert sentence.startswith("Upgraded by HSTS: nothing was sent over plain http. 127.0.0.1")
+    assert "https://127.0.0.1:5001/app_sessions/login/" in sentence

@@ -36,6 +36,7 @@ def settle(qtbot, window):
 def test_the_switch_serves_https_and_the_lab_s_browser_trusts_it(qtbot, window):
     url = turn_https_on(qtbot, window)
     assert "serves over https too" in window.status.message.text()
+    assert window.status.url.text() == f"Server: {window.lab.url} and {url}"
     assert window.current_browser.controller.client.ca_file == window.lab.ca_file
     window.menus.https_menus.sync()
     assert window.menus.https_menus.https_action.isChecked()
