@@ -4,8 +4,9 @@ Server A is the lab's own app (the window follows it as ever); server B is a sec
 from the same configuration, so both sign with the same secret key (one key file) and every
 switch applies to both. Each has its own store when the store is ``memory``; with ``sqlite``
 (one file) or ``redis`` they share it. In front of them the balancer
-(:class:`server.balancer.Balancer`) takes the lab's address. B's session events are re-sent
-as the lab's, so the window's store view and timeline show both servers. Plain Python, no Qt.
+(:class:`server.balancer.Balancer`) takes the lab's address. The window follows B's session
+events too (:attr:`BalancedLab.more_apps`), so its store view and timeline show both servers.
+Plain Python, no Qt.
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from desktop.lab.embedded_lab import STOP_TIMEOUT, Lab
 from desktop.lab.lab_share import stop_together
 from server import close_app, lab_state, purge_expired, snapshot
 from server.balancer import Balancer, name_server
-from server.events import ALL_SIGNALS, publish
 from server.latency import interrupt_delays, resume_delays
-from server.records import SessionEvent, SessionRecord
+from server.records import SessionRecord
 from server.runner import EmbeddedServer, ServerStartError
 from server.session_interface import make_session_interface
 from server.stores import MemoryStore
@@ -59,16 +59,15 @@ class BalancedLab(Lab):
         self.app_b.config = self.app.config
         self.app_b.wsgi_app = name_server(self.app_b.wsgi_app, "B")
         self.server_b = EmbeddedServer(self.app_b, port=server_ports[1])
-        self._forward = self._forward_event  # one bound method, to disconnect it again
-        for signal in ALL_SIGNALS.values():
-            signal.connect(self._forward, sender=self.app_b, weak=False)
         self.balancer = Balancer({"A": "", "B": ""}, sticky=sticky)
         self.front = EmbeddedServer(self.balancer, port=port)
         #: What the one-server lab had on besides (sharing, https), for :meth:`unbalanced`.
         self.afterwards = dict(afterwards or {})
 
-    def _forward_event(self, sender, event: SessionEvent) -> None:
-        publish(self.app, event)
+    @property
+    def more_apps(self) -> tuple:
+        """Server B's app: the window follows its session events as well as A's."""
+        return (self.app_b,)
 
     @property
     def sticky(self) -> bool:
@@ -207,8 +206,6 @@ class BalancedLab(Lab):
     def close(self) -> None:
         """Stop serving and release both stores and the balancer's connections."""
         super().close()
-        for signal in ALL_SIGNALS.values():
-            signal.disconnect(self._forward, sender=self.app_b)
         self.balancer.close()
         close_app(self.app_b)
 

@@ -127,6 +127,11 @@ class Lab:
         return self.server.url
 
     @property
+    def more_apps(self) -> tuple:
+        """Other apps of this lab whose session events the window follows too (none here)."""
+        return ()
+
+    @property
     def address_label(self) -> str:
         """Where the lab answers, as the status line says it (both addresses with https on)."""
         https = self.https_url

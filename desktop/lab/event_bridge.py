@@ -9,7 +9,8 @@ from server.records import SessionEvent
 
 
 class ServerEventBridge(QObject):
-    """Re-emits the blinker signals of one Flask app as the Qt signal :attr:`session_event`.
+    """Re-emits the blinker signals of a Flask app (and of ``more_apps``: the lab's second
+    server behind its balancer) as the Qt signal :attr:`session_event`.
 
     Receivers run on Flask's request threads and only emit; Qt queues the emission onto the
     thread this object lives in (the GUI thread), so no widget is ever touched from Flask.
@@ -20,13 +21,14 @@ class ServerEventBridge(QObject):
     store_failed = Signal(str)  # why the session store fails (the server answers 503)
     store_recovered = Signal()  # the session store works again
 
-    def __init__(self, app, parent: QObject | None = None) -> None:
+    def __init__(self, app, parent: QObject | None = None, more_apps=()) -> None:
         super().__init__(parent)
-        self._app = app
-        for signal in ALL_SIGNALS.values():
-            signal.connect(self._receive, sender=app, weak=False)
-        store_failed.connect(self._store_failed, sender=app, weak=False)
-        store_recovered.connect(self._store_recovered, sender=app, weak=False)
+        self._apps = (app, *more_apps)
+        for each in self._apps:
+            for signal in ALL_SIGNALS.values():
+                signal.connect(self._receive, sender=each, weak=False)
+            store_failed.connect(self._store_failed, sender=each, weak=False)
+            store_recovered.connect(self._store_recovered, sender=each, weak=False)
 
     def _receive(self, sender, event: SessionEvent) -> None:
         self.session_event.emit(event)
@@ -42,8 +44,9 @@ class ServerEventBridge(QObject):
         self.server_failed.emit(f"{type(error).__name__}: {error}")
 
     def disconnect_app(self) -> None:
-        """Stop listening to the app's signals."""
-        for signal in ALL_SIGNALS.values():
-            signal.disconnect(self._receive, sender=self._app)
-        store_failed.disconnect(self._store_failed, sender=self._app)
-        store_recovered.disconnect(self._store_recovered, sender=self._app)
+        """Stop listening to the apps' signals."""
+        for each in self._apps:
+            for signal in ALL_SIGNALS.values():
+                signal.disconnect(self._receive, sender=each)
+            store_failed.disconnect(self._store_failed, sender=each)
+            store_recovered.disconnect(self._store_recovered, sender=each)

@@ -44,7 +44,7 @@ class LabLink(QObject):
         """Follow ``lab`` (already started): its events, its failures, its expiry."""
         self.lab = lab
         lab.server.on_error = self._server_failed_in_thread
-        self.bridge = ServerEventBridge(lab.app, self)
+        self.bridge = ServerEventBridge(lab.app, self, lab.more_apps)
         self.bridge.session_event.connect(self._forward_event)
         self.bridge.server_failed.connect(self._forward_failure)
         self.bridge.store_failed.connect(self._forward_store_failure)

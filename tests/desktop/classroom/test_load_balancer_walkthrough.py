@@ -103,3 +103,25 @@ def test_stopping_half_way_leaves_no_server_behind(qtbot, window, panel):
     assert type(window.lab) is Lab
     assert not balanced.front.running and not balanced.server_b.running
     qtbot.waitUntil(lambda: {t.name for t in threading.enumerate()} <= before)
+
+
+def test_file_reset_returns_to_one_server(qtbot, window):
+    port = window.lab.server.port
+    window.menus.balancer_menu.sync()
+    window.menus.balancer_menu.balanced_action.trigger()
+    assert isinstance(window.lab, BalancedLab)
+    window.reset_lab()
+    qtbot.waitUntil(lambda: not window.lab_reset.pending)
+    assert type(window.lab) is Lab and window.lab.server.port == port
+
+
+def test_closing_the_window_while_balanced_stops_every_server(qtbot, window):
+    before = {t.name for t in threading.enumerate()}
+    window.menus.balancer_menu.sync()
+    window.menus.balancer_menu.balanced_action.trigger()
+    balanced = window.lab
+    window.browser.secured_button.click()
+    qtbot.waitUntil(lambda: not window.current_browser.busy)
+    window.close()
+    assert not any(s.running for s in (balanced.front, balanced.server, balanced.server_b))
+    qtbot.waitUntil(lambda: {t.name for t in threading.enumerate()} <= before)

@@ -72,19 +72,23 @@ def test_a_shared_store_keeps_the_login_on_both_servers(tmp_path, http):
         lab.close()
 
 
-def test_b_s_session_events_reach_whoever_follows_the_lab(balanced, http):
+def test_the_window_follows_both_servers_events_each_once(balanced, http):
     seen = []
 
     def receive(sender, event):
-        seen.append(event.kind)
+        seen.append((sender, event.kind))
 
-    ALL_SIGNALS["created"].connect(receive, sender=balanced.app, weak=False)
+    apps = (balanced.app, *balanced.more_apps)
+    for app in apps:
+        ALL_SIGNALS["created"].connect(receive, sender=app, weak=False)
     try:
         http.get(balanced.url + LOGIN, timeout=10)
         http.get(balanced.url + LOGIN, timeout=10)
     finally:
-        ALL_SIGNALS["created"].disconnect(receive, sender=balanced.app)
-    assert seen == ["created", "created"]
+        for app in apps:
+            ALL_SIGNALS["created"].disconnect(receive, sender=app)
+    assert seen == [(balanced.app, "created"), (balanced.app_b, "created")]
+    assert Lab.more_apps.fget(balanced) == ()  # a one-server lab follows its app only
 
 
 def test_a_stopped_server_is_skipped_and_started_again(balanced, http):
@@ -165,3 +169,21 @@ def test_https_waits_while_balanced_and_comes_back_after(tmp_path):
         assert plain.https_url is not None and plain.certificate is lab.certificate
     finally:
         plain.close()
+
+
+def test_the_window_s_bridge_hears_each_server_once(qtbot, balanced, http):
+    from PySide6.QtCore import QCoreApplication
+
+    from desktop.lab.event_bridge import ServerEventBridge
+
+    bridge = ServerEventBridge(balanced.app, None, balanced.more_apps)
+    heard = []
+    bridge.session_event.connect(lambda event: heard.append(event.kind))
+    try:
+        http.get(balanced.url + LOGIN, timeout=10)  # A
+        http.get(balanced.url + LOGIN, timeout=10)  # B
+        # Both servers published before answering: every emission is queued by now.
+        QCoreApplication.processEvents()
+        assert heard == ["created", "created"]
+    finally:
+        bridge.disconnect_app()
