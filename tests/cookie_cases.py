@@ -122,6 +122,63 @@ SEND_CASES = [
 ]
 
 
+@dataclass(frozen=True)
+class OverwriteCase:
+    """``a=1`` set by ``first`` over ``first_scheme``, then ``second`` over ``second_scheme``:
+    which values of ``a`` does the browser keep?"""
+
+    first_scheme: str
+    first: str
+    second_scheme: str
+    second: str
+    kept: frozenset[str]
+    rule: str
+
+
+OVERWRITE_CASES = [
+    OverwriteCase(
+        "https",
+        "a=1; Secure; Path=/",
+        "http",
+        "a=2; Path=/",
+        frozenset({"1"}),
+        "plain HTTP may not overwrite a Secure cookie",
+    ),
+    OverwriteCase(
+        "https",
+        "a=1; Secure; Path=/",
+        "http",
+        "a=2; Path=/echo",
+        frozenset({"1"}),
+        "nor shadow it with a deeper Path",
+    ),
+    OverwriteCase(
+        "https",
+        "a=1; Secure; Path=/",
+        "https",
+        "a=2; Path=/",
+        frozenset({"2"}),
+        "HTTPS may replace it, even with a cookie that is not Secure",
+    ),
+    OverwriteCase(
+        "http",
+        "a=1; Path=/",
+        "https",
+        "a=2; Secure; Path=/",
+        frozenset({"2"}),
+        "HTTPS replaces a plain cookie with a Secure one",
+    ),
+    OverwriteCase(
+        "http",
+        "a=1; Path=/",
+        "http",
+        "a=2; Path=/",
+        frozenset({"2"}),
+        "plain HTTP replaces a plain cookie",
+    ),
+]
+
+
 class _Response:
     """What ``CookieJar.extract_cookies`` reads of a response: its headers."""
 
@@ -139,7 +196,8 @@ class LabJar:
 
     def __init__(self) -> None:
         self.policy = LabCookiePolicy()
-        self.jar = CookieJar(self.policy)
+        self.jar = CookieJar()
+        self.policy.guard(self.jar)
 
     def receive(self, url: str, headers: list[str]) -> None:
         """Take the ``Set-Cookie`` headers of a response from ``url``."""
@@ -171,6 +229,14 @@ def lab_keeps(case: StoreCase) -> bool:
     jar = LabJar()
     jar.receive(f"{case.scheme}://{LAB_HOST}/set", [case.header])
     return case.name in jar.names()
+
+
+def lab_overwrite(case: OverwriteCase) -> set[str]:
+    """The values of ``a`` the lab's browser keeps after the two responses of ``case``."""
+    jar = LabJar()
+    jar.receive(f"{case.first_scheme}://{LAB_HOST}/set", [case.first])
+    jar.receive(f"{case.second_scheme}://{LAB_HOST}/set", [case.second])
+    return {cookie.value for cookie in jar.jar if cookie.name == "a"}
 
 
 def lab_sends(case: SendCase) -> set[str]:

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from http.cookiejar import Cookie, DefaultCookiePolicy
+from http.cookiejar import Cookie, CookieJar, DefaultCookiePolicy
 
 from desktop.browser.cookie_rules import (
     SAFE_METHODS,
+    SECURE_OVERLAY,
     USER,
     CookieFacts,
     RequestFacts,
+    domains_overlap,
     effective_same_site,
+    is_secure_url,
+    path_matches,
     refusal_to_send,
     refusal_to_store,
     site_of,
@@ -74,6 +78,29 @@ class LabCookiePolicy(DefaultCookiePolicy):
         self.kind = USER
         self.withheld: list[WithheldCookie] = []
         self.rejected: list[WithheldCookie] = []
+        #: The jar this policy guards (see :meth:`guard`), for the rule that needs the others.
+        self.jar: CookieJar | None = None
+
+    def guard(self, jar: CookieJar) -> None:
+        """Become ``jar``'s policy: it may then check a new cookie against those kept."""
+        jar.set_policy(self)
+        self.jar = jar
+
+    def overlays_secure(self, cookie: Cookie, url: str) -> bool:
+        """Tell whether plain http tries to replace a Secure cookie (RFC 6265bis, 5.7).
+
+        Kept Secure cookies of the same name whose domain overlaps and whose path the new
+        one's path-matches are left alone ("Leave Secure Cookies Alone"), as Chromium does.
+        """
+        if self.jar is None or cookie.secure or is_secure_url(url):
+            return False
+        return any(
+            kept.name == cookie.name
+            and kept.secure
+            and domains_overlap(kept.domain, cookie.domain)
+            and path_matches(cookie.path, kept.path)
+            for kept in self.jar
+        )
 
     def begin_request(self, initiator: str | None, kind: str = USER) -> None:
         """Start recording for one request, started by ``initiator`` as ``kind``."""
@@ -88,7 +115,10 @@ class LabCookiePolicy(DefaultCookiePolicy):
             reason = "its Domain or Path does not fit this address"
             self.rejected.append(WithheldCookie(cookie.name, reason))
             return False
-        reason = refusal_to_store(facts_of(cookie), request.get_full_url())
+        url = request.get_full_url()
+        reason = refusal_to_store(facts_of(cookie), url)
+        if reason is None and self.overlays_secure(cookie, url):
+            reason = SECURE_OVERLAY
         if reason:
             self.rejected.append(WithheldCookie(cookie.name, reason))
             return False

@@ -100,6 +100,28 @@ def refusal_to_store(cookie: CookieFacts, url: str) -> str | None:
     return None
 
 
+#: Why plain http may not replace a Secure cookie ("Leave Secure Cookies Alone").
+SECURE_OVERLAY = (
+    "a Secure cookie of this name is already kept for this site: a plain HTTP response may "
+    "not overwrite it" + LOCALHOST_NOTE
+)
+
+
+def domains_overlap(first: str, second: str) -> bool:
+    """Tell whether two cookie domains domain-match one way or the other (dots ignored)."""
+    a, b = first.lstrip(".").lower(), second.lstrip(".").lower()
+    return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
+def path_matches(path: str, cookie_path: str) -> bool:
+    """Tell whether ``path`` path-matches ``cookie_path`` (RFC 6265bis, section 5.1.4)."""
+    if path == cookie_path:
+        return True
+    return path.startswith(cookie_path) and (
+        cookie_path.endswith("/") or path[len(cookie_path)] == "/"
+    )
+
+
 def refusal_to_send(cookie: CookieFacts, request: RequestFacts, now: float) -> str | None:
     """Say why a browser holds ``cookie`` back from ``request``, or None if it sends it.
 

@@ -3,7 +3,10 @@
 Fed only by the lab's stand-in header (:data:`server.lab_hsts.LAB_HEADER`) on an https answer:
 a real ``Strict-Transport-Security`` for ``127.0.0.1`` would stick in a real browser, so the lab
 never sends one (see :mod:`server.lab_hsts`). Heard over plain http it is ignored, as browsers
-ignore it there: anyone on the network could have sent it. Plain Python, no Qt.
+ignore it there: anyone on the network could have sent it. One simplification, said in the
+narration: real browsers keep no HSTS for an IP address (RFC 6797, section 8.1), only for names;
+the lab's browser keeps it for 127.0.0.1 too, so that the lesson runs on the lab's own address.
+Plain Python, no Qt.
 """
 
 from __future__ import annotations

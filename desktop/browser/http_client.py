@@ -75,7 +75,7 @@ class BrowserClient:
             http = requests.Session()
             http.trust_env = False  # the lab talks to 127.0.0.1 only: no proxies from the env
             http.headers["User-Agent"] = "SessionLab/0.1 (+requests)"
-            http.cookies.set_policy(self.policy)
+            self.policy.guard(http.cookies)
             # The lab's CA only, never verify=False: an https page that its certificate does
             # not prove is refused, as a browser refuses it.
             http.verify = self.ca_file or True

@@ -170,7 +170,9 @@ def upgraded_by_hsts(exchange: Exchange) -> str:
         f"Upgraded by HSTS: nothing was sent over plain http. {host} is on the browser's HSTS "
         "list (an earlier https answer asked for it), so the browser itself changed the "
         f"address to {exchange.location} before anything left this computer; Chrome's "
-        "developer tools show the same 307 Internal Redirect."
+        "developer tools show the same 307 Internal Redirect. (Two simplifications: real "
+        "browsers keep no HSTS for an IP address such as 127.0.0.1, only for names, and on a "
+        "real site http and https share their default ports, so only the scheme changes.)"
     )
 
 

@@ -27,11 +27,14 @@ from cookie_cases import (
     JAR,
     LAB_HOST,
     OTHER_HOST,
+    OVERWRITE_CASES,
     SEND_CASES,
     STORE_CASES,
+    OverwriteCase,
     SendCase,
     StoreCase,
     lab_keeps,
+    lab_overwrite,
     lab_sends,
 )
 from flask import Flask, make_response, request
@@ -191,3 +194,14 @@ def test_chromium_sends_what_the_lab_sends(case: SendCase, chromium, sites):
     page.close()
     assert sent == case.sent, f"Chromium: {case.rule}"
     assert lab_sends(case) == case.sent, f"the lab: {case.rule}"
+
+
+@pytest.mark.parametrize("case", OVERWRITE_CASES, ids=lambda c: c.rule)
+def test_chromium_leaves_secure_cookies_alone_as_the_lab_does(case: OverwriteCase, chromium, sites):
+    _set(chromium, sites.base(case.first_scheme), [case.first])
+    page = chromium.new_page()  # the second response, without clearing the first cookie
+    page.goto(sites.base(case.second_scheme) + "/set?" + urlencode([("h", case.second)]))
+    page.close()
+    kept = {cookie["value"] for cookie in chromium.cookies() if cookie["name"] == "a"}
+    assert kept == case.kept, f"Chromium: {case.rule}"
+    assert lab_overwrite(case) == case.kept, f"the lab: {case.rule}"

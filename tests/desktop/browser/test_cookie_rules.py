@@ -13,12 +13,15 @@ from cookie_cases import (
     JAR,
     LAB_HOST,
     OTHER_HOST,
+    OVERWRITE_CASES,
     SEND_CASES,
     STORE_CASES,
     LabJar,
+    OverwriteCase,
     SendCase,
     StoreCase,
     lab_keeps,
+    lab_overwrite,
 )
 
 from desktop.browser.cookie_rules import (
@@ -40,6 +43,19 @@ def test_set_cookie_is_kept_or_refused_as_the_specification_says(case: StoreCase
         # A refusal says why (expiry is the jar's own: the cookie is simply gone).
         assert [r.name for r in lab.policy.rejected] == [case.name]
         assert lab.policy.rejected[0].reason
+
+
+@pytest.mark.parametrize("case", OVERWRITE_CASES, ids=lambda c: c.rule)
+def test_plain_http_leaves_secure_cookies_alone(case: OverwriteCase):
+    assert lab_overwrite(case) == case.kept, case.rule
+
+
+def test_a_refused_overwrite_says_why():
+    lab = LabJar()
+    lab.receive(f"https://{LAB_HOST}/set", ["a=1; Secure; Path=/"])
+    lab.receive(f"http://{LAB_HOST}/set", ["a=2; Path=/"])
+    (refused,) = lab.policy.rejected
+    assert refused.reason.startswith("a Secure cookie of this name is already kept")
 
 
 @pytest.mark.parametrize("case", SEND_CASES, ids=lambda c: f"{c.how}-{c.scheme}")
