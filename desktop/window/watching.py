@@ -37,6 +37,9 @@ class WatchControls(QObject):
         self.watch.session_event.connect(window.feed.on_watched_event)
         self.watch.lost.connect(self._on_lost)
         self.watch.resumed.connect(self._on_resumed)
+        # Reset, and every scenario and challenge (they start with one), is about the lab's own
+        # store: its steps find and highlight the lab's sessions there.
+        window.lab_reset.finished.connect(self.stop)
 
         self.action = QAction("&Watch a server…", file_menu)
         self.action.setObjectName("watch_server_action")

@@ -151,3 +151,16 @@ def test_redis_gone_mid_watch_is_said_and_the_view_comes_back(qtbot, window, own
     qtbot.waitUntil(lambda: "dave" in users(window))
     close_app(other)
     window.watching.stop()
+
+
+def test_reset_and_scenarios_stop_watching(qtbot, window, tmp_path):
+    other = create_app({"DATA_DIR": tmp_path / "other", "SESSION_STORE": "sqlite"})
+    SessionActions(ClientTransport(other)).login("zoe")
+    close_app(other)
+    start_watching(window, str(tmp_path / "other"))
+    qtbot.waitUntil(lambda: window.watching.banner.text().startswith("WATCHING "))
+    assert users(window) == ["zoe"]
+    window.reset_lab()
+    qtbot.waitUntil(lambda: window.watching.banner.text() == "")
+    assert users(window) == []  # the lab's own store, emptied by the reset
+    assert not window.watching.watch.active
