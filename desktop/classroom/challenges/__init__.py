@@ -2,6 +2,7 @@
 
 from desktop.classroom.challenges.cookies import FORGE, HELD_BACK, REPLAY
 from desktop.classroom.challenges.cross_site import LOGIN_CSRF, LOGOUT_CSRF
+from desktop.classroom.challenges.eavesdrop import EAVESDROP
 from desktop.classroom.challenges.load_balancer import BALANCED
 from desktop.classroom.challenges.sessions import EXPIRY, FIXATION, HIJACK, RESTART
 
@@ -16,4 +17,5 @@ CHALLENGES = (
     RESTART,
     EXPIRY,
     BALANCED,
+    EAVESDROP,
 )

@@ -47,8 +47,8 @@ def test_the_log_keeps_order_and_asks_by_identity(make_exchange):
 
 
 def test_ten_challenges_with_goals_hints_and_plain_checks():
-    assert len(CHALLENGES) == 10
-    assert len({c.key for c in CHALLENGES}) == 10
+    assert len(CHALLENGES) == 11
+    assert len({c.key for c in CHALLENGES}) == 11
     for challenge in CHALLENGES:
         assert challenge.goal and challenge.explanation and challenge.mitigation
         assert 1 <= len(challenge.hints) <= 3

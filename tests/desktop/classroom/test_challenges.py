@@ -368,3 +368,43 @@ def test_expiry_by_logging_out_is_not_the_attack(qtbot, panel, window):
 def test_expiry_has_no_fix_to_try(qtbot, panel):
     start(qtbot, panel, "expiry")
     assert not panel.fix_button.isEnabled()  # expiry is the defence itself
+
+
+# 11. Eavesdrop
+
+
+def open_http_login(qtbot, window, number: int) -> None:
+    """Open the lab's login page over plain http in Browser ``number``."""
+    tab(window, number).controller.open(window.lab.url + "/app_sessions/login/")
+    idle(qtbot, window)
+
+
+def test_eavesdrop_is_solved_with_a_cookie_sent_over_plain_http(qtbot, panel, window):
+    start(qtbot, panel, "eavesdrop")
+    assert window.lab.https_url is not None
+    assert window.browsers[0].pane.address_edit.text().startswith(window.lab.https_url)
+    assert WELCOME.format("alice") in page_text(window)
+    open_http_login(qtbot, window, 1)
+    copy_cookie(qtbot, window, 1, 2)
+    assert WELCOME.format("alice") in open_secured(qtbot, window, 2)
+    qtbot.waitUntil(lambda: verdict(panel) == "solved")
+
+
+def test_eavesdrop_by_copying_from_the_jar_is_not_the_attack(qtbot, panel, window):
+    start(qtbot, panel, "eavesdrop")
+    copy_cookie(qtbot, window, 1, 2)  # never sent over http: no sniffer saw it
+    assert WELCOME.format("alice") in open_secured(qtbot, window, 2)
+    qtbot.waitUntil(lambda: verdict(panel) == "shortcut")
+    assert "never crossed plain http" in panel.status.text()
+
+
+def test_eavesdrop_fails_with_a_secure_cookie(qtbot, panel, window):
+    start(qtbot, panel, "eavesdrop", fixed=True)
+    idle(qtbot, window)
+    assert [row.secure for row in window.browsers[0].jar] == [True]
+    open_http_login(qtbot, window, 1)
+    entries = window.inspectors.traffic_model.entries()
+    assert "sessionid" not in entries[-1].exchange.cookies_sent
+    copy_cookie(qtbot, window, 1, 2)
+    open_secured(qtbot, window, 2)
+    not_solved(qtbot, panel)
