@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QDialog,
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -38,6 +39,9 @@ class WatchDialog(QDialog):
         self.setWindowTitle("Watch a server")
         explanation = QLabel(EXPLANATION)
         explanation.setWordWrap(True)
+        # A wrapped label's height follows its width: give it one wide enough for short lines.
+        explanation.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
+        explanation.setMinimumHeight(explanation.heightForWidth(explanation.minimumWidth()))
         self.target_edit = name_widget(QLineEdit(last_target), "watch_target_edit", "Server")
         self.target_edit.setPlaceholderText("redis://localhost:6379/0  or  /srv/session-lab")
         self.target_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
@@ -51,9 +55,10 @@ class WatchDialog(QDialog):
         row.addWidget(file)
         self.error_label = name_widget(QLabel(), "watch_error", "Why it cannot be watched")
         self.error_label.setWordWrap(True)
-        palette = self.error_label.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, QColor("#b00020"))
-        self.error_label.setPalette(palette)
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)  # it may quote what was typed
+        self._plain = self.error_label.palette()
+        self._red = QPalette(self._plain)
+        self._red.setColor(QPalette.ColorRole.WindowText, QColor("#b00020"))
         self.error_label.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.watch_button = self.buttons.addButton("&Watch", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -62,6 +67,8 @@ class WatchDialog(QDialog):
         self.buttons.accepted.connect(self._ask)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        # The dialog is as tall as its wrapped explanation and error need, at any font size.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addWidget(explanation)
         layout.addLayout(row)
         layout.addWidget(self.error_label)
@@ -69,6 +76,7 @@ class WatchDialog(QDialog):
 
     @Slot()
     def _ask(self) -> None:
+        self.error_label.setPalette(self._plain)
         self.error_label.setText("Opening…")
         self.error_label.show()
         self.watch_button.setEnabled(False)
@@ -76,6 +84,7 @@ class WatchDialog(QDialog):
 
     def show_error(self, message: str) -> None:
         """Say why the target cannot be watched; the user may correct it and try again."""
+        self.error_label.setPalette(self._red)
         self.error_label.setText(message)
         self.error_label.show()
         self.watch_button.setEnabled(True)

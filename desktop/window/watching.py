@@ -50,7 +50,10 @@ class WatchControls(QObject):
     @Slot()
     def ask(self) -> WatchDialog:
         """Open the dialog asking what to watch (it stays open until a watch opens)."""
-        if self.dialog is None:
+        if self.dialog is None or not self.dialog.isVisible():
+            # Built afresh each time: it measures its text in the font of now (presenter zoom).
+            if self.dialog is not None:
+                self.dialog.deleteLater()
             self.dialog = WatchDialog(self._last_target, self.window)
             self.dialog.target_chosen.connect(self.start)
             self.dialog.rejected.connect(self._on_dialog_cancelled)

@@ -164,3 +164,18 @@ def test_reset_and_scenarios_stop_watching(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: window.watching.banner.text() == "")
     assert users(window) == []  # the lab's own store, emptied by the reset
     assert not window.watching.watch.active
+
+
+def test_a_corrected_target_is_watched_from_the_same_dialog(qtbot, window, tmp_path):
+    other = create_app({"DATA_DIR": tmp_path / "other", "SESSION_STORE": "sqlite"})
+    SessionActions(ClientTransport(other)).login("zoe")
+    close_app(other)
+    dialog = start_watching(window, str(tmp_path / "othr"))
+    qtbot.waitUntil(lambda: "does not exist" in dialog.error_label.text())
+    dialog.target_edit.setText(str(tmp_path / "other"))
+    dialog.watch_button.click()
+    qtbot.waitUntil(lambda: window.watching.banner.text().startswith("WATCHING SQLite file "))
+    assert not dialog.isVisible()
+    assert users(window) == ["zoe"]
+    window.watching.stop()
+    assert window.watching.ask().target_edit.text() == str(tmp_path / "other")  # remembered
