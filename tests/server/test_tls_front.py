@@ -95,3 +95,14 @@ def test_stop_closes_open_connections(front, ca_file):
     with pytest.raises(requests.ConnectionError):
         session.get(front.url + "/", verify=ca_file, timeout=5)
     session.close()
+
+
+def test_both_sides_of_a_connection_send_at_once(front, ca_file):
+    # Without TCP_NODELAY a page's body waits for the client's delayed ACK of its headers.
+    session = requests.Session()
+    session.trust_env = False
+    assert session.get(front.url + "/", verify=ca_file, timeout=10).status_code == 200
+    sockets = [stream.get_extra_info("socket") for stream in list(front._open)]
+    assert len(sockets) == 2  # the client's side and the server's, kept alive
+    assert all(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) for s in sockets)
+    session.close()
