@@ -49,6 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: the address of the network it reaches others by)",
     )
     parser.add_argument(
+        "--https",
+        nargs="?",
+        type=int,
+        const=0,
+        metavar="PORT",
+        help="serve the lab over https too, on PORT (default: any), with a certificate of the "
+        "lab's own CA (Server → HTTPS)",
+    )
+    parser.add_argument(
         "--reset", action="store_true", help="clear the lab's stored data (asks first), then exit"
     )
     parser.add_argument(
@@ -86,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if not 0 <= args.port <= 65535:
         parser.error("--port must be between 0 and 65535")
+    if args.https is not None and not 0 <= args.https <= 65535:
+        parser.error("--https must be between 0 and 65535")
     if args.delay < 0:
         parser.error("--delay cannot be negative")
     if args.install_launcher:

@@ -43,6 +43,8 @@ def run_app(app: QApplication, args: argparse.Namespace, log_path: Path) -> int:
             port=args.port,
             extra_config={"RESPONSE_DELAY": args.delay, "REDIS_URL": args.redis_url},
             share_address=share_address,
+            https=getattr(args, "https", None) is not None,
+            https_port=getattr(args, "https", None) or 0,
         )
         lab.start()
         if share_notice:

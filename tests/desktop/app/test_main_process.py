@@ -45,14 +45,21 @@ def close_standard_descriptors() -> None:
         os.close(fd)
 
 
-def fetch_when_up(url: str, process: subprocess.Popen, timeout: float = 30.0) -> str:
-    """GET ``url`` as soon as the app serves it; fail if the app exits first."""
+def fetch_when_up(
+    url: str, process: subprocess.Popen, timeout: float = 30.0, verify: str | bool = True
+) -> str:
+    """GET ``url`` as soon as the app serves it; fail if the app exits first.
+
+    ``verify``: the CA file an https URL is checked against (it may not be written yet).
+    """
     deadline = time.monotonic() + timeout
     with requests.Session() as http:
         http.trust_env = False
+        http.verify = verify
         while time.monotonic() < deadline:
             assert process.poll() is None, f"the app exited with {process.returncode}"
-            with contextlib.suppress(requests.ConnectionError):
+            # A missing CA file is an OSError, like a refused connection.
+            with contextlib.suppress(OSError):
                 return http.get(url, timeout=2).text
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=0.2)
@@ -121,7 +128,10 @@ def test_main_loads_the_server_before_qt():
     assert loaded_by_import("main", "flask", "PySide6") == [True, False]
 
 
-@pytest.mark.parametrize("args", [["--port", "70000"], ["--store", "floppy"], ["--delay", "-1"]])
+@pytest.mark.parametrize(
+    "args",
+    [["--port", "70000"], ["--store", "floppy"], ["--delay", "-1"], ["--https", "-4"]],
+)
 def test_bad_arguments_are_refused_with_a_usage_message(app_env, args):
     result = run_main(args, app_env)
     assert result.returncode == 2
@@ -145,3 +155,26 @@ def test_reset_asks_then_clears_the_stored_data(tmp_path, app_env, answer, delet
         assert remaining == sorted(
             ["sessions.sqlite3", "sessions.sqlite3-wal", "secret_key", "unrelated.txt"]
         )
+
+
+def test_https_starts_with_the_lab_on_the_port_asked(tmp_path, app_env):
+    port, https_port = free_port(), free_port()
+    data_dir = tmp_path / "data"
+    process = subprocess.Popen(
+        [sys.executable, MAIN, "--port", str(port), "--data-dir", str(data_dir)]
+        + ["--https", str(https_port)],
+        env=app_env,
+    )
+    try:
+        page = fetch_when_up(
+            f"https://127.0.0.1:{https_port}/app_sessions/login/",
+            process,
+            verify=str(data_dir / "session-lab-ca.pem"),  # the lab's CA, and only it
+        )
+        assert "Type Anything for User / Password" in page
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=5) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

@@ -79,7 +79,7 @@ def test_a_secure_cookie_is_held_back_over_http_and_the_detail_says_why(qtbot, w
     assert "You are not logged in" in page_text(window)
 
 
-def test_hsts_upgrade_shows_in_the_timeline(qtbot, window):
+def test_hsts_upgrade_shows_in_the_timeline(qtbot, window, tmp_path):
     url = turn_https_on(qtbot, window)
     menu_action(window, "hsts_action").trigger()
     menu_action(window, "open_https_action").trigger()
@@ -92,6 +92,14 @@ def test_hsts_upgrade_shows_in_the_timeline(qtbot, window):
     assert internal.sentence.startswith("Upgraded by HSTS: nothing was sent over plain http")
     assert real.exchange.url.startswith(url)
     assert window.browser.address_edit.text().startswith(url)
+    # The HAR export keeps it as Chrome's does: a 307 that names HSTS, then the https request.
+    import json
+
+    har = json.loads(window.menus.actions.export_har(tmp_path / "t.har").read_text())
+    statuses = [(e["request"]["url"][:5], e["response"]["status"]) for e in har["log"]["entries"]]
+    assert statuses[-2:] == [("http:", 307), ("https", 200)]
+    window.inspectors.timeline_views.show_diagram()  # drawn as a hop like any other
+    assert not window.grab().isNull()
 
 
 def test_own_browser_over_https_explains_the_certificate_warning_first(qtbot, window, monkeypatch):
