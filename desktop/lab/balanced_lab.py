@@ -99,23 +99,31 @@ class BalancedLab(Lab):
         return {"A": self.server, "B": self.server_b}
 
     def start(self) -> str:
-        """Start A, B and then the balancer; return the balancer's URL."""
+        """Start A, B and then the balancer; return the balancer's URL.
+
+        If B or the balancer cannot start, what did start is stopped before the error goes on:
+        a lab that failed holds no port, thread or store connection.
+        """
         super().start()
-        resume_delays(self.app_b)
-        self.server_b.start()
-        self.balancer.servers = {n: s.url for n, s in self.named_servers().items()}
         try:
-            return self.front.start()
-        except ServerStartError as error:
-            pinned = self.front.requested_port
-            if pinned == 0:
-                raise
-            self.front.requested_port = 0
-            url = self.front.start()
-            self.notices.append(
-                f"Port {pinned} was busy ({error}); the balancer took port {self.front.port}."
-            )
-            return url
+            resume_delays(self.app_b)
+            self.server_b.start()
+            self.balancer.servers = {n: s.url for n, s in self.named_servers().items()}
+            try:
+                return self.front.start()
+            except ServerStartError as error:
+                pinned = self.front.requested_port
+                if pinned == 0:
+                    raise
+                self.front.requested_port = 0
+                url = self.front.start()
+                self.notices.append(
+                    f"Port {pinned} was busy ({error}); the balancer took port {self.front.port}."
+                )
+                return url
+        except Exception:
+            self.stop()
+            raise
 
     def share_on(self, address: str) -> str:
         """Sharing is not offered while the lab is behind its balancer."""

@@ -76,17 +76,27 @@ class LabLink(QObject):
         """
         old = self.detach()
         old.close()
+        lab = None
         try:
             lab = make_lab(old)
             lab.start()
         except Exception as error:  # the window must keep a working lab, whatever went wrong
             log.exception("the new session server could not start")
+            if lab is not None:  # what it did start (a server, its store) must not linger
+                self._close_failed(lab)
             lab = old.rebuilt(port=0)
             lab.start()
             self.attach(lab)
             return f"The session server could not start as asked ({error}); it runs on {lab.url}."
         self.attach(lab)
         return None
+
+    @staticmethod
+    def _close_failed(lab: Lab) -> None:
+        try:
+            lab.close()
+        except Exception:  # the fallback lab must still start
+            log.exception("a session server that failed to start could not be closed")
 
     def close(self) -> Lab | None:
         """Stop purging and following; return the lab, its server stopped, for closing."""

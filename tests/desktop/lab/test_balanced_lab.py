@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 
 import pytest
@@ -122,6 +123,21 @@ def test_stop_ends_every_thread_and_a_rebuild_takes_the_same_ports(tmp_path, htt
     finally:
         again.close()
     assert set(session_threads()) <= before
+
+
+def test_a_lab_whose_server_b_cannot_start_leaves_nothing_running(tmp_path):
+    before = set(session_threads())
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        lab = BalancedLab(data_dir=tmp_path / "data", server_ports=(0, busy.getsockname()[1]))
+        with pytest.raises(ServerStartError):
+            lab.start()
+        try:
+            assert not lab.server.running and not lab.front.running
+            assert set(session_threads()) <= before
+            with socket.create_server(("127.0.0.1", lab.server.port)):
+                pass  # A's port is free again
+        finally:
+            lab.close()
 
 
 def test_the_lab_goes_behind_the_balancer_and_back_on_its_own_address(tmp_path):

@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication
 from desktop.lab.embedded_lab import Lab
 from desktop.lab.lab_link import LabLink
 from server.records import SessionEvent
+from server.runner import ServerStartError
 
 
 @pytest.fixture
@@ -81,6 +82,29 @@ def test_a_lab_that_cannot_start_gives_way_to_the_old_one_on_a_free_port(qtbot, 
     assert failure.endswith(f"it runs on {link.lab.url}.")
     with http_session() as http:
         assert http.get(link.lab.url + LOGIN, timeout=5).status_code == 200
+
+
+def test_a_lab_that_fails_to_start_is_closed_before_the_old_one_comes_back(qtbot, link):
+    failed: list[Lab] = []
+
+    class HalfStarted(Lab):
+        """Starts its server, then fails (as a balanced lab whose server B cannot start)."""
+
+        closed = False
+
+        def start(self) -> str:
+            super().start()
+            failed.append(self)
+            raise ServerStartError("server B cannot listen")
+
+        def close(self) -> None:
+            self.closed = True
+            super().close()
+
+    failure = link.replace(lambda previous: HalfStarted(data_dir=previous.state.data_dir))
+    assert "server B cannot listen" in failure
+    assert failed[0].closed and not failed[0].server.running
+    assert link.lab is not failed[0] and link.lab.server.running
 
 
 def test_a_server_failure_on_its_thread_reaches_the_gui_thread_in_words(qtbot, link):
