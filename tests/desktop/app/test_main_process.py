@@ -160,11 +160,8 @@ def test_reset_asks_then_clears_the_stored_data(tmp_path, app_env, answer, delet
 def test_https_starts_with_the_lab_on_the_port_asked(tmp_path, app_env):
     port, https_port = free_port(), free_port()
     data_dir = tmp_path / "data"
-    process = subprocess.Popen(
-        [sys.executable, MAIN, "--port", str(port), "--data-dir", str(data_dir)]
-        + ["--https", str(https_port)],
-        env=app_env,
-    )
+    args = ["--port", str(port), "--data-dir", str(data_dir), "--https", str(https_port)]
+    process = subprocess.Popen([sys.executable, MAIN, *args], env=app_env)
     try:
         page = fetch_when_up(
             f"https://127.0.0.1:{https_port}/app_sessions/login/",
