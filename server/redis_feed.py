@@ -18,6 +18,7 @@ import redis
 from flask import Flask
 
 from server.change_feed import ChangeFeed, decode, encode
+from server.config import DEFAULTS
 from server.events import ALL_SIGNALS
 from server.records import SessionEvent, SessionRecord
 from server.redis_store import RedisStore
@@ -70,6 +71,8 @@ class RedisFeed(ChangeFeed):
         # The store's pool, timeouts and SCAN listing; none of its writing methods is called.
         self._store = RedisStore(url, prefix=prefix)
         self.description = self._store.description
+        if prefix != DEFAULTS["REDIS_KEY_PREFIX"]:
+            self.description += f" (keys {prefix}*)"
         self._pubsub: redis.client.PubSub | None = None
 
     def snapshot(self) -> list[SessionRecord]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from server.change_feed import ChangeFeed, WatchError
-from server.config import sqlite_path
+from server.config import DEFAULTS, sqlite_path
 from server.store_start import StoreStartError
 
 REDIS_SCHEMES = ("redis", "rediss", "unix")
@@ -13,6 +14,8 @@ REDIS_SCHEMES = ("redis", "rediss", "unix")
 
 def open_feed(target: str) -> ChangeFeed:
     """Open a feed on ``target``: a Redis URL, a session database, or a server's data directory.
+
+    A Redis URL may end in ``?prefix=KEYS`` for servers that use another key prefix.
 
     Raises :class:`WatchError` saying what is wrong (a typo, not a session database, a damaged
     file, a Redis that does not answer). Opening Redis may take its connect timeout.
@@ -30,8 +33,9 @@ def open_feed(target: str) -> ChangeFeed:
             )
         from server.redis_feed import RedisFeed  # only Redis needs redis-py loaded
 
+        url, prefix = _without_prefix(text)
         try:
-            return RedisFeed(text)
+            return RedisFeed(url, prefix=prefix)
         except StoreStartError as error:
             raise WatchError(str(error)) from error
     path = Path(text).expanduser()
@@ -46,3 +50,16 @@ def open_feed(target: str) -> ChangeFeed:
     from server.sqlite_feed import SqliteFeed
 
     return SqliteFeed(path)
+
+
+def _without_prefix(url: str) -> tuple[str, str]:
+    """Split ``?prefix=lab2:`` (servers with SESSION_LAB_REDIS_KEY_PREFIX) off a Redis URL."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url, DEFAULTS["REDIS_KEY_PREFIX"]  # redis-py says what is wrong with it
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    prefixes = [value for name, value in query if name == "prefix"]
+    rest = urlencode([(name, value) for name, value in query if name != "prefix"])
+    prefix = prefixes[-1] if prefixes and prefixes[-1] else DEFAULTS["REDIS_KEY_PREFIX"]
+    return urlunsplit(parts._replace(query=rest)), prefix

@@ -229,3 +229,20 @@ def test_redis_gone_and_back_is_unavailable_then_a_fresh_snapshot(own_redis, tmp
     assert [e.kind for e in collect(feed, lambda seen: len(seen) >= 2)] == ["created", "rotated"]
     feed.close()
     close_app(app)
+
+
+def test_a_server_with_another_key_prefix_is_watched_with_prefix_in_the_url(redis_url, tmp_path):
+    config = {"SESSION_STORE": "redis", "REDIS_URL": redis_url, "DATA_DIR": tmp_path}
+    app = create_app({**config, "REDIS_KEY_PREFIX": "lab2:"})
+    SessionActions(ClientTransport(app)).login("erin")
+    default = open_feed(redis_url)
+    assert default.snapshot() == []  # another lab's sessions
+    feed = open_feed(f"{redis_url}?prefix=lab2:")
+    assert feed.description.endswith("(keys lab2:*)")
+    assert [r.data["userid"] for r in feed.snapshot()] == ["erin"]
+    SessionActions(ClientTransport(app)).login("fred")
+    assert [e.kind for e in collect(feed, lambda seen: len(seen) >= 2)] == ["created", "rotated"]
+    assert default.changes(0.3) == []
+    feed.close()
+    default.close()
+    close_app(app)
