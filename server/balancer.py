@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from html import escape
 from http import HTTPStatus
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import urllib3
 
@@ -50,7 +50,9 @@ HOP_BY_HOP = frozenset(
     }
 )
 # A path character outside these is percent-encoded before the request goes on.
-_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
+# In the target as the client sent it, its %-escapes stay as they are.
+_RAW_SAFE = _PATH_SAFE + "%?"
 
 StartResponse = Callable[..., object]
 
@@ -238,15 +240,37 @@ def _read_body(environ: dict) -> bytes | HTTPStatus:
 
 
 def _target(environ: dict) -> str:
-    """The request's path and query as they go on (WSGI strings are Latin-1 bytes)."""
-    raw = (environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")) or "/"
-    path = quote(raw.encode("latin-1", "replace"), safe=_PATH_SAFE)
-    if not path.startswith("/"):
-        path = "/" + path
-    query = environ.get("QUERY_STRING", "")
-    if query:
-        path += "?" + quote(query.encode("latin-1", "replace"), safe=_PATH_SAFE + "?")
-    return path
+    """The request's path and query as they go on (WSGI strings are Latin-1 bytes).
+
+    A transparent device passes the target on as the client wrote it: PATH_INFO is already
+    decoded, so ``/a%2541`` would reach the server as ``/a%41`` and ``%2F`` as ``/``. The raw
+    target (waitress's REQUEST_URI, nginx's ``$request_uri``) is used instead; PATH_INFO only
+    where a server gives no raw target.
+    """
+    uri = _raw_target(environ)
+    if uri is not None:
+        path = quote(uri.encode("latin-1", "replace"), safe=_RAW_SAFE)
+    else:
+        raw = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+        path = quote(raw.encode("latin-1", "replace"), safe=_PATH_SAFE)
+        query = environ.get("QUERY_STRING", "")
+        if query:  # never decoded by WSGI
+            path += "?" + quote(query.encode("latin-1", "replace"), safe=_RAW_SAFE)
+    return path if path.startswith("/") else "/" + path
+
+
+def _raw_target(environ: dict) -> str | None:
+    """The path and query as the client sent them, or None where the server gives none."""
+    uri = environ.get("REQUEST_URI") or environ.get("RAW_URI")
+    if not uri:
+        return None
+    if not uri.startswith("/"):  # absolute form (a proxy request) or "*"
+        try:
+            parts = urlsplit(uri)
+        except ValueError:  # "http://[": the decoded PATH_INFO is all there is
+            return None
+        uri = parts.path + (f"?{parts.query}" if parts.query else "")
+    return uri.partition("#")[0]
 
 
 def _forwarded_headers(environ: dict) -> dict[str, str]:

@@ -215,6 +215,64 @@ def test_malformed_requests_get_4xx_and_the_balancer_serves_on(front, http, requ
     assert http.get(url + LOGIN, timeout=10).status_code == 200
 
 
+def echo_target(environ, start_response):
+    """A server that answers with the request target it received, as it received it."""
+    body = environ["REQUEST_URI"].encode("latin-1")
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+@pytest.fixture
+def echo_front():
+    """The balancer in front of :func:`echo_target`."""
+    echo = EmbeddedServer(echo_target)
+    echo.start()
+    balancer = Balancer({"E": echo.url})
+    front = EmbeddedServer(balancer)
+    front.start()
+    yield balancer, front.url
+    front.stop()
+    balancer.close()
+    echo.stop()
+
+
+ESCAPED_TARGETS = [
+    "/a%2541",  # decoded twice, this would be /a%41, which a server reads as /aA
+    "/files/a%2Fb",  # an escaped slash is not a path separator
+    "/x%20y?next=%2Fsecured&q=a%25b+c",
+]
+
+
+@pytest.mark.parametrize("target", ESCAPED_TARGETS)
+def test_the_target_reaches_the_server_with_its_escapes_as_the_client_sent_them(echo_front, target):
+    _, url = echo_front
+    request = f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    answer = raw(url, request.encode())
+    assert answer.split(b" ")[1] == b"200", answer[:200]
+    assert answer.endswith(b"\r\n\r\n" + target.encode())
+
+
+@pytest.mark.parametrize(
+    ("path_info", "query", "forwarded"),
+    [("/a%41", "", "/a%2541"), ("/a b", "q=%2F", "/a%20b?q=%2F"), ("", "", "/")],
+)
+def test_without_a_raw_target_the_decoded_path_is_escaped_again(
+    echo_front, path_info, query, forwarded
+):
+    balancer, _ = echo_front
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path_info,
+        "QUERY_STRING": query,
+        "HTTP_HOST": "127.0.0.1",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.url_scheme": "http",
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    answer = b"".join(balancer(environ, lambda status, headers, exc=None: None))
+    assert answer == forwarded.encode()
+
+
 def test_the_balancer_needs_a_server():
     with pytest.raises(ValueError):
         Balancer({})
@@ -241,9 +299,10 @@ def _closed_port() -> int:
     cookie=st.text(max_size=40),
     length=st.one_of(st.none(), st.text(max_size=6)),
     body=st.binary(max_size=20),
+    uri=st.one_of(st.none(), st.text(max_size=30)),
 )
 def test_any_request_gets_an_answer_from_the_balancer_itself(
-    method, path, query, cookie, length, body
+    method, path, query, cookie, length, body, uri
 ):
     balancer = Balancer({"A": f"http://127.0.0.1:{_closed_port()}"}, sticky=True)
     environ = {
@@ -257,6 +316,8 @@ def test_any_request_gets_an_answer_from_the_balancer_itself(
     }
     if length is not None:
         environ["CONTENT_LENGTH"] = length
+    if uri is not None:
+        environ["REQUEST_URI"] = uri
     seen = []
     answer = b"".join(balancer(environ, lambda status, headers, exc=None: seen.append(status)))
     balancer.close()
