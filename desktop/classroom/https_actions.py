@@ -11,19 +11,23 @@ from desktop.classroom.lab_window import LabWindow
 from desktop.lab import https_settings
 from server.paths import LOGIN_PATH
 
-#: What a student's own browser shows on the lab's https address, and what it means.
-CERTIFICATE_WARNING = (
+#: What a student's own browser shows on the lab's https address, and what it means: the
+#: warning, why it is right, why it is safe here, why never elsewhere, the lab's own browser.
+CERTIFICATE_WARNING_PARTS = (
     "Your browser will warn “Your connection is not private” (Chrome: "
-    "NET::ERR_CERT_AUTHORITY_INVALID; Firefox: “Warning: Potential Security Risk Ahead”). "
-    "It is right to: the lab's certificate was issued by a certificate authority the lab "
-    "made on this computer a moment ago, which your browser has never heard of, so nothing "
-    "proves to it that this server is who it says it is. Here you know it is: the server is "
-    "this computer, so you may choose “Advanced → Proceed to 127.0.0.1” for the lesson. On a "
-    "real site never click through this warning: it is exactly what a stranger in the middle "
-    "of your connection (a café's Wi-Fi, say) would cause, and proceeding hands them your "
-    "password and your session cookie. The lab's own browser trusts the lab's CA, so it "
-    "shows no warning; no real browser should be told to trust it."
+    "NET::ERR_CERT_AUTHORITY_INVALID; Firefox: “Warning: Potential Security Risk Ahead”).",
+    "It is right to: the lab's certificate was issued by a certificate authority the lab made "
+    "on this computer a moment ago, which your browser has never heard of, so nothing proves "
+    "to it that this server is who it says it is.",
+    "Here you know it is: the server is this computer, so you may choose “Advanced → Proceed "
+    "to 127.0.0.1” for the lesson.",
+    "On a real site never click through this warning: it is exactly what a stranger in the "
+    "middle of your connection (a café's Wi-Fi, say) would cause, and proceeding hands them "
+    "your password and your session cookie.",
+    "The lab's own browser trusts the lab's CA, so it shows no warning; no real browser should "
+    "be told to trust it.",
 )
+CERTIFICATE_WARNING = " ".join(CERTIFICATE_WARNING_PARTS)
 
 
 class HttpsActions:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
-from desktop.classroom.https_actions import CERTIFICATE_WARNING, HttpsActions
+from desktop.classroom.https_actions import CERTIFICATE_WARNING_PARTS, HttpsActions
 from desktop.lab import https_settings
 
 NAME_LABELS = {
@@ -111,13 +112,15 @@ class HttpsMenus:
 
     def open_in_own_browser(self) -> bool:
         """Say what the certificate warning will mean, then open the https login page."""
+        headline, *rest = CERTIFICATE_WARNING_PARTS
         box = QMessageBox(
             QMessageBox.Icon.Information,
             "Your browser will warn you",
-            CERTIFICATE_WARNING,
+            headline,
             QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
             self._parent,
         )
+        box.setInformativeText("".join(f"<p>{escape(part)}</p>" for part in rest))
         box.setObjectName("certificate_warning_box")
         self.warning_box = box
         box.accepted.connect(self._actions.open_in_system_browser)
