@@ -73,6 +73,9 @@ class WalkthroughPanel(WalkthroughView):
         self.show_steps([step.title for step in walk.steps])
         self.stop_button.show()
         self._show(f"<h3>{escape(walk.title)}</h3><p>{escape(walk.teaches)}</p>")
+        # Started from the Scenarios menu, the focus may be in the login form: a clicker's
+        # Page Down must reach Next from the first step on.
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
         self._set_next(False, "Starting…")
         self.runner.perform(self.run, None)
 

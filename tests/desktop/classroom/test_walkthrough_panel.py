@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from helpers import page_text
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible
+from PySide6.QtGui import QAccessible, QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -102,3 +102,15 @@ def test_the_narration_is_announced_and_readable_by_screen_readers(qtbot, window
     interface = QAccessible.queryAccessibleInterface(panel.text)
     assert interface.text(QAccessible.Text.Name) == "What just happened"
     assert interface.text(QAccessible.Text.Description) == narration
+
+
+def test_a_scenario_started_from_the_menu_takes_the_clicker(qtbot, window):
+    """Scenarios → a scenario, with the focus in the login form: Page Down is Next at once."""
+    panel = window.walkthrough_panel
+    window.activateWindow()
+    qtbot.waitUntil(lambda: focused() is window.browser.userid_edit)
+    window.findChild(QAction, "scenario_tutorial_action").trigger()
+    qtbot.waitUntil(panel.next_button.isEnabled, timeout=STEP_TIMEOUT_MS)
+    assert in_panel(panel), focused()
+    press(Key.Key_PageDown)
+    qtbot.waitUntil(lambda: panel.index == 1, timeout=STEP_TIMEOUT_MS)
