@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit, urlunsplit
 
+from desktop.browser.exchange import CookieRow, Exchange
 from server.lab_hsts import LAB_HEADER
 
-__all__ = ["LAB_HEADER", "HstsList", "max_age_of"]
+__all__ = ["LAB_HEADER", "HstsList", "internal_redirect", "max_age_of", "upgraded"]
 
 _MAX_AGE = re.compile(r"(?:^|;)\s*max-age\s*=\s*\"?(\d+)\"?\s*(?:;|$)", re.IGNORECASE)
 
@@ -75,3 +76,24 @@ def upgraded(url: str, http_origin: str, https_origin: str | None) -> str:
     if https_origin is not None and parts.netloc == urlsplit(http_origin).netloc:
         return urlunsplit(parts._replace(scheme="https", netloc=urlsplit(https_origin).netloc))
     return urlunsplit(parts._replace(scheme="https"))
+
+
+def internal_redirect(
+    number: int, method: str, url: str, target: str, jar: tuple[CookieRow, ...]
+) -> Exchange:
+    """The upgrade as Chrome's developer tools show it: a 307 "Internal Redirect" to
+    ``target`` that never left the browser (no request headers, the jar untouched)."""
+    return Exchange(
+        number=number,
+        method=method,
+        url=url,
+        path=urlsplit(url).path or "/",
+        status=INTERNAL_REDIRECT[0],
+        reason=INTERNAL_REDIRECT[1],
+        request_headers=(),
+        response_headers=(("Location", target), REASON_HEADER),
+        request_body="",
+        response_body="",
+        jar_before=jar,
+        jar_after=jar,
+    )

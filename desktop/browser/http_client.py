@@ -9,14 +9,14 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from desktop.browser.cookie_policy import SAFE_METHODS, LabCookiePolicy
 from desktop.browser.cookie_rules import NAVIGATION, SUBRESOURCE, USER
 from desktop.browser.exchange import CookieRow, Exchange, jar_rows
-from desktop.browser.hsts import INTERNAL_REDIRECT, LAB_HEADER, REASON_HEADER, HstsList, upgraded
+from desktop.browser.hsts import LAB_HEADER, HstsList, internal_redirect, upgraded
 from desktop.browser.page_parser import PageInfo, parse_page
 from server.paths import LOGIN_PATH, LOGOUT_PATH, SECURED_PATH
 
@@ -328,24 +328,9 @@ class BrowserClient:
         if not self.hsts.covers(url, time.time()):
             return url
         target = upgraded(url, self.base_url, self.https_url)
-        jar = self.jar()
         self._counter += 1
-        exchange = Exchange(
-            number=self._counter,
-            method=method,
-            url=url,
-            path=urlsplit(url).path or "/",
-            status=INTERNAL_REDIRECT[0],
-            reason=INTERNAL_REDIRECT[1],
-            request_headers=(),
-            response_headers=(("Location", target), REASON_HEADER),
-            request_body="",
-            response_body="",
-            jar_before=jar,
-            jar_after=jar,
-            initiator=initiator,
-            kind=kind,
-        )
+        exchange = internal_redirect(self._counter, method, url, target, self.jar())
+        exchange = replace(exchange, initiator=initiator, kind=kind)
         if report is not None:
             report(exchange)
         return target
