@@ -51,8 +51,9 @@ class SqliteFeed(ChangeFeed):
             self._file_id = self._identity()
         except FileNotFoundError:
             raise WatchError(f"{self.path} does not exist.") from None
-        except OSError as error:
-            raise WatchError(f"Cannot open {self.path}: {error.strerror or error}.") from error
+        except (OSError, ValueError) as error:  # ValueError: a name no file can have
+            strerror = getattr(error, "strerror", None)
+            raise WatchError(f"Cannot open {self.path}: {strerror or error}.") from error
         # mode=ro: SQLite refuses any write through this connection, whatever the app does.
         uri = f"{self.path.resolve().as_uri()}?mode=ro"
         try:

@@ -38,18 +38,28 @@ def open_feed(target: str) -> ChangeFeed:
             return RedisFeed(url, prefix=prefix)
         except StoreStartError as error:
             raise WatchError(str(error)) from error
-    path = Path(text).expanduser()
-    if path.is_dir():
-        database = sqlite_path(path)
-        if not database.is_file():
-            raise WatchError(
-                f"{path} holds no {database.name}: it is not the data directory of a Session Lab "
-                "server with the sqlite store."
-            )
-        path = database
-    from server.sqlite_feed import SqliteFeed
+    if "\0" in text:
+        raise WatchError("The name holds a NUL character, which no file name or URL can hold.")
+    try:
+        path = Path(text).expanduser()
+    except RuntimeError as error:  # ~someone who has no account here
+        raise WatchError(f"{text} cannot be read as a file name: {error}") from error
+    try:
+        if path.is_dir():
+            database = sqlite_path(path)
+            if not database.is_file():
+                raise WatchError(
+                    f"{path} holds no {database.name}: it is not the data directory of a Session "
+                    "Lab server with the sqlite store."
+                )
+            path = database
+        from server.sqlite_feed import SqliteFeed
 
-    return SqliteFeed(path)
+        return SqliteFeed(path)
+    except WatchError:
+        raise
+    except (OSError, ValueError, RuntimeError) as error:  # a name the system cannot use
+        raise WatchError(f"Cannot open {path}: {error}.") from error
 
 
 def _without_prefix(url: str) -> tuple[str, str]:

@@ -9,6 +9,7 @@ rows. Nothing here writes to the watched store: the feeds only read.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -16,6 +17,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 from server.change_feed import ChangeFeed, WatchError
 from server.stores import StoreUnavailable
 from server.watch_target import open_feed
+
+log = logging.getLogger(__name__)
 
 WAIT = 0.5  # seconds a feed waits for changes: how soon a stopped watch notices
 RETRY_INTERVAL = 2.0  # seconds between two tries to reach a store that went away
@@ -74,24 +77,32 @@ class StoreWatch(QObject):
         self._number += 1  # anything the stopped watch still emits is dropped
 
     def _run(self, number: int, target: str, stop: threading.Event) -> None:
-        # On the watch's thread: emit only.
+        # On the watch's thread: emit only. Whatever goes wrong is said, never left unsaid with
+        # the dialog still "Opening…".
+        try:
+            self._watch(number, target, stop)
+        except Exception as error:
+            log.exception("watching %r failed", target)
+            self._emit("_open_failed", number, f"Cannot watch {target}: {error}.")
+
+    def _emit(self, signal: str, *args) -> None:
         # RuntimeError: this object was deleted (the window closed) while the thread ran.
         with contextlib.suppress(RuntimeError):
-            self._watch(number, target, stop)
+            getattr(self, signal).emit(*args)
 
     def _watch(self, number: int, target: str, stop: threading.Event) -> None:
         try:
             feed = open_feed(target)
         except WatchError as error:
-            self._open_failed.emit(number, str(error))
+            self._emit("_open_failed", number, str(error))
             return
         try:
             try:
                 records = feed.snapshot()
             except StoreUnavailable as error:
-                self._open_failed.emit(number, f"Cannot read {feed.description}: {error}.")
+                self._emit("_open_failed", number, f"Cannot read {feed.description}: {error}.")
                 return
-            self._opened.emit(number, feed.description, records)
+            self._emit("_opened", number, feed.description, records)
             self._follow(number, feed, stop)
         finally:
             feed.close()
@@ -103,13 +114,13 @@ class StoreWatch(QObject):
                 if away:
                     records = feed.snapshot()
                     away = False
-                    self._resumed.emit(number, records)
+                    self._emit("_resumed", number, records)
                 for event in feed.changes(WAIT):
-                    self._event.emit(number, event)
+                    self._emit("_event", number, event)
             except StoreUnavailable as error:
                 if not away:
                     away = True
-                    self._lost.emit(number, str(error))
+                    self._emit("_lost", number, str(error))
                 stop.wait(RETRY_INTERVAL)
 
     @Slot(int, str, list)

@@ -102,6 +102,8 @@ class WatchControls(QObject):
 
     @Slot(str)
     def _on_open_failed(self, message: str) -> None:
+        if self.description is not None:  # a running watch ended on an unexpected error
+            self.stop()
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.show_error(message)
         else:

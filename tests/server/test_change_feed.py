@@ -88,9 +88,11 @@ def _no_sessions_table(path: Path) -> None:
         (lambda tmp: _damaged(tmp / "d.sqlite3") or str(tmp / "d.sqlite3"), "is damaged"),
         (lambda tmp: f"redis://127.0.0.1:{free_port()}/0", "cannot reach Redis at"),
         (lambda tmp: "redis://127.0.0.1:notaport/0", "is not a usable Redis URL"),
+        (lambda tmp: "~no-such-user-here/x", "cannot be read as a file name"),
+        (lambda tmp: str(tmp / "a\0b"), "NUL character"),
     ],
     ids=["empty", "http", "missing", "empty-dir", "text-file", "other-database", "damaged",
-         "redis-down", "bad-url"],
+         "redis-down", "bad-url", "unknown-user", "nul"],
 )  # fmt: skip
 def test_what_cannot_be_watched_is_said_in_one_sentence(tmp_path, make, says):
     with pytest.raises(WatchError, match=says) as caught:

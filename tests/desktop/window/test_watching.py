@@ -118,8 +118,19 @@ def _damaged(tmp):
         (lambda tmp: str(tmp / "missing"), "does not exist"),
         (_text_file, "is not an SQLite database"),
         (_damaged, "is damaged"),
+        (lambda tmp: "~no-such-user-here/sessions.sqlite3", "cannot be read as a file name"),
+        (lambda tmp: f"{tmp}/a\0b", "NUL character"),
     ],
-    ids=["empty", "typo", "no-redis", "missing", "not-a-database", "damaged"],
+    ids=[
+        "empty",
+        "typo",
+        "no-redis",
+        "missing",
+        "not-a-database",
+        "damaged",
+        "unknown-user",
+        "nul",
+    ],
 )
 def test_what_cannot_be_watched_is_said_in_the_dialog(qtbot, window, tmp_path, make, says):
     dialog = start_watching(window, make(tmp_path))
@@ -131,6 +142,19 @@ def test_what_cannot_be_watched_is_said_in_the_dialog(qtbot, window, tmp_path, m
     submit_login(window, "alice", "pw")  # the app goes on as before
     qtbot.waitUntil(lambda: "Welcome USER: alice !" in page_text(window))
     assert users(window) == ["alice"]
+
+
+def test_an_unexpected_error_is_said_in_the_dialog(qtbot, window, monkeypatch, caplog):
+    def broken(target):
+        raise KeyError("surprise")
+
+    monkeypatch.setattr("desktop.lab.store_watch.open_feed", broken)
+    dialog = start_watching(window, "anything")
+    qtbot.waitUntil(lambda: "surprise" in dialog.error_label.text())
+    assert dialog.error_label.text().startswith("Cannot watch anything:")
+    assert dialog.watch_button.isEnabled() and not window.watching.watch.active
+    assert "watching 'anything' failed" in caplog.text  # the traceback goes to the log
+    dialog.reject()
 
 
 def test_redis_gone_mid_watch_is_said_and_the_view_comes_back(qtbot, window, own_redis, tmp_path):
