@@ -55,7 +55,7 @@ def restart_server(window: LabWindow, name: str) -> None:
     lab = balanced_lab(window)
     if lab is not None:
         lab.restart_backend(name)
-        window.inspectors.session_model.reset(lab.sessions())
+        window.feed.reload_sessions()
         window.status.show_message(f"Server {name} restarted: a new process on the same port.")
 
 

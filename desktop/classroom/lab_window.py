@@ -12,6 +12,7 @@ from typing import Protocol
 from PySide6.QtWidgets import QTabWidget
 
 from desktop.browser.lab_browser import LabBrowser
+from desktop.inspectors.feed import InspectorFeed
 from desktop.inspectors.panel import InspectorPanel
 from desktop.lab.embedded_lab import Lab
 from desktop.lab.lab_link import LabLink
@@ -56,6 +57,8 @@ class LabWindow(Protocol):
     browsers: Sequence[LabBrowser]
     tabs: QTabWidget
     inspectors: InspectorPanel
+    #: What feeds the inspectors (it knows whether another server is watched).
+    feed: InspectorFeed
     controls: LabSteering
     status: StatusMessages
     lab_reset: Resetting

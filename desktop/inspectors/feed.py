@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from desktop.browser.exchange import CookieRow, Exchange
 from desktop.browser.lab_browser import LabBrowser
@@ -16,6 +18,8 @@ from desktop.lab.cookie_settings import remember_me, remember_tokens
 from desktop.lab.embedded_lab import Lab
 from desktop.lab.remember_bridge import RememberBridge
 from server.records import SessionEvent
+
+log = logging.getLogger(__name__)
 
 COOKIE_STORE_NOTE = (
     "Cookie store: the whole session travels in the browser's signed cookie; the server keeps "
@@ -43,6 +47,8 @@ class InspectorFeed(QObject):
 
     #: Where sessions live and how many are live, for the status line.
     store_summary_changed = Signal(str)
+    #: A lab's sessions, read on a worker by :meth:`reload_sessions` (lab, records).
+    _sessions_read = Signal(object, object)
 
     def __init__(self, inspectors: InspectorPanel, window: LabView) -> None:
         super().__init__(inspectors)
@@ -54,6 +60,10 @@ class InspectorFeed(QObject):
         self.watching: str | None = None
         self._last_change = ""
         self._sizes_before_watch: list[int] = []
+        # The store may be a busy SQLite file or a slow Redis: read it off the GUI thread.
+        self._reader = QThreadPool(self)
+        self._reader.setMaxThreadCount(1)
+        self._sessions_read.connect(self._show_sessions_read)
 
     def show_lab(self) -> None:
         """Start afresh on the window's (new) lab: empty timeline, its store's rows, the jar."""
@@ -63,6 +73,32 @@ class InspectorFeed(QObject):
         self.update_store_status()
         self.refresh_jar_view()
         self._follow_remember_tokens()
+
+    def reload_sessions(self) -> None:
+        """Show the lab's sessions afresh (after a server lost its memory), read on a worker.
+
+        While another server is watched the store view is that server's, and stays so.
+        """
+        lab = self.window.lab
+        if lab is not None and self.watching is None:
+            self._reader.start(lambda: self._read_sessions(lab))
+
+    def _read_sessions(self, lab: Lab) -> None:
+        # On the reader's thread: the signal queues the records onto the GUI thread.
+        try:
+            records = lab.sessions()
+        except Exception as error:  # a closed or failing store: its events tell the rest
+            log.warning("could not read the lab's sessions: %s", error)
+            return
+        with suppress(RuntimeError):  # the window (and this feed) closed meanwhile
+            self._sessions_read.emit(lab, records)
+
+    @Slot(object, object)
+    def _show_sessions_read(self, lab: Lab, records: list) -> None:
+        # Read for a lab since replaced, or before a watch began: not what the view shows now.
+        if lab is self.window.lab and self.watching is None:
+            self.inspectors.session_model.reset(records)
+            self.update_store_status()
 
     def _follow_remember_tokens(self) -> None:
         if self._remember_bridge is not None:

@@ -1,0 +1,70 @@
+"""The load-balancer lesson's moves as the window shows them: a restarted server's store."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import requests
+from helpers import LOGIN
+from PySide6.QtCore import QCoreApplication
+
+from desktop.classroom.balancer_lesson import balanced_lab, put_behind_balancer, restart_server
+
+
+@pytest.fixture
+def balanced(qtbot, window):
+    """The window's lab behind the balancer, with one session on server A, in the store view."""
+    put_behind_balancer(window)
+    lab = balanced_lab(window)
+    with requests.Session() as http:
+        http.trust_env = False
+        assert http.get(lab.server.url + LOGIN, timeout=10).status_code == 200
+    model = window.inspectors.session_model
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    return lab
+
+
+def reading_threads(lab, monkeypatch) -> list[threading.Thread]:
+    """Record the thread of every read of the lab's sessions."""
+    threads: list[threading.Thread] = []
+    read = lab.sessions
+
+    def sessions():
+        threads.append(threading.current_thread())
+        return read()
+
+    monkeypatch.setattr(lab, "sessions", sessions)
+    return threads
+
+
+def test_a_restart_empties_that_servers_rows_read_off_the_gui_thread(
+    qtbot, window, balanced, monkeypatch
+):
+    threads = reading_threads(balanced, monkeypatch)
+    restart_server(window, "A")  # its memory, and alice's form session, are gone
+    qtbot.waitUntil(lambda: window.inspectors.session_model.rowCount() == 0)
+    assert threads and threading.main_thread() not in threads
+    assert window.status.message.text().startswith("Server A restarted")
+
+
+def test_a_restart_leaves_a_watched_servers_store_view_alone(qtbot, window, balanced, monkeypatch):
+    window.feed.watch("another server", balanced.sessions())
+    threads = reading_threads(balanced, monkeypatch)
+    restart_server(window, "A")
+    assert window.inspectors.session_model.rowCount() == 1  # the watched server's session
+    assert threads == []
+    window.feed.unwatch()
+    assert window.inspectors.session_model.rowCount() == 0  # the lab's own store again
+
+
+def test_sessions_read_before_a_watch_began_do_not_replace_the_watched_view(
+    qtbot, window, balanced
+):
+    watched = balanced.sessions()
+    with qtbot.waitSignal(window.feed._sessions_read):
+        restart_server(window, "A")  # read on a worker: A has no sessions now
+        window.feed.watch("another server", watched)  # before the rows come back
+    QCoreApplication.processEvents()  # the rows read reach the feed
+    assert window.inspectors.session_model.rowCount() == 1
+    assert window.feed.watching == "another server"
