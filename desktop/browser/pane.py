@@ -70,6 +70,7 @@ class BrowserPane(QWidget):
         self.page_view = name_widget(QTextBrowser(), "page_view", "Page")
         self.page_view.setOpenLinks(False)  # links become navigations of the lab's browser
         self.page_view.anchorClicked.connect(self._link_clicked)
+        self._shown_html: str | None = None  # the page on screen, to lay out again
 
         self._layout()
 
@@ -152,6 +153,7 @@ class BrowserPane(QWidget):
         login_form = "userid" in page.info.form_fields
         html = page.html.replace("<form", FORM_NOTE + "<form", 1) if login_form else page.html
         self.page_view.setHtml(html)
+        self._shown_html = html
         errors = page.info.errors
         self._set_error(self.userid_error, errors.get("userid"))
         self._set_error(self.passwd_error, errors.get("passwd"))
@@ -162,6 +164,14 @@ class BrowserPane(QWidget):
             self.set_remember_offered(page.info.offers_remember)
         if page.status < 400 and page.url.endswith(SECURED_PATH):
             self.passwd_edit.clear()
+
+    def redraw_page(self) -> None:
+        """Lay the page out again (a new theme): links take their colour when laid out."""
+        if self._shown_html is not None:
+            bar = self.page_view.verticalScrollBar()
+            at = bar.value()
+            self.page_view.setHtml(self._shown_html)
+            bar.setValue(at)
 
     def set_remember_offered(self, offered: bool) -> None:
         """Show the "Remember me" box while the server's login form has one."""
@@ -176,10 +186,11 @@ class BrowserPane(QWidget):
 
     def show_error(self, message: str) -> None:
         """Show a failed navigation in the page area, as browsers do."""
-        self.page_view.setHtml(
+        self._shown_html = (
             "<h2>This page could not be loaded</h2>"
             f"<p style='color:{css(severity_colour('error'))}'>{escape(message)}</p>"
         )
+        self.page_view.setHtml(self._shown_html)
 
     @staticmethod
     def _set_error(label: QLabel, messages: list[str] | None) -> None:

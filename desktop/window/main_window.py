@@ -155,6 +155,8 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _remember_theme(self, name: str) -> None:
         self.settings.theme = name
+        for browser in self.browsers:  # pages on screen draw their links in the new colours
+            browser.pane.redraw_page()
 
     @Slot(object, object)
     def _on_exchange(self, browser: LabBrowser, exchange: Exchange) -> None:

@@ -86,3 +86,32 @@ def test_a_dark_desktops_dark_blue_links_are_made_readable(themed, monkeypatch):
     themed.theme.apply("system")
     palette = QApplication.palette()
     assert contrast(palette.color(Role.Link), palette.color(Role.Base)) >= 4.5
+
+
+def link_colours(view) -> set[str]:
+    """The colours the page on screen draws its links in."""
+    colours = set()
+    block = view.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if fragment.charFormat().anchorHref():  # a link, not a named anchor
+                colours.add(fragment.charFormat().foreground().color().name())
+            it += 1
+        block = block.next()
+    return colours
+
+
+def test_the_page_s_links_change_colour_with_the_theme(qtbot, themed):
+    """A page already on screen when the teacher turns the dark theme on: its links follow."""
+    view = themed.browser.page_view
+    qtbot.waitUntil(lambda: "Type Anything" in view.toPlainText())
+    themed.controller.open("/app_sessions/secured_page/")
+    qtbot.waitUntil(lambda: "not logged in" in view.toPlainText(), timeout=10_000)
+    assert link_colours(view)  # "Log in first"
+    themed.theme.apply("dark")
+    palette = QApplication.palette()
+    link = palette.color(Role.Link).name()
+    assert link_colours(view) == {link}
+    assert contrast(palette.color(Role.Link), palette.color(Role.Base)) >= 4.5
