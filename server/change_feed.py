@@ -16,11 +16,14 @@ snapshot, then the changes as they happen, and never writes to it:
 from __future__ import annotations
 
 import json
+import logging
 from abc import ABC, abstractmethod
 
 from flask.json.tag import TaggedJSONSerializer
 
-from server.records import SessionEvent, SessionRecord
+from server.records import SessionEvent, SessionRecord, checked_record, checked_time
+
+log = logging.getLogger(__name__)
 
 _serializer = TaggedJSONSerializer()
 
@@ -79,28 +82,32 @@ def encode(event: SessionEvent, origin: str) -> str:
 
 
 def decode(text: str | bytes) -> SessionEvent | None:
-    """Return the event ``text`` carries, or None when it is not one (anyone may publish)."""
+    """Return the event ``text`` carries, or None when it is not one (anyone may publish).
+
+    What no server sends (data that is not a mapping, a time of Infinity) is dropped with a line
+    in the log: it must never reach a window.
+    """
     try:
         message = json.loads(text)
         if message["kind"] not in KINDS:
-            return None
+            raise ValueError(f"unknown kind {message['kind']!r}")
         fields = message["record"]
         record = None
         if fields is not None:
-            record = SessionRecord(
-                sid=str(fields["sid"]),
-                data=_serializer.loads(fields["data"]),
-                created=float(fields["created"]),
-                last_seen=float(fields["last_seen"]),
-                expires=float(fields["expires"]),
+            record = checked_record(
+                fields["sid"],
+                _serializer.loads(fields["data"]),
+                fields["created"],
+                fields["last_seen"],
+                fields["expires"],
             )
+        names = message["sid"], message["old_sid"], message["origin"]
+        if not isinstance(names[0], str) or not all(isinstance(n, str | None) for n in names[1:]):
+            raise TypeError("the session ids and the origin must be text")
         return SessionEvent(
-            message["kind"],
-            str(message["sid"]),
-            record,
-            old_sid=message["old_sid"],
-            at=float(message["at"]),
-            origin=message["origin"],
-        )
-    except (KeyError, TypeError, ValueError):
+            message["kind"], names[0], record, old_sid=names[1], at=checked_time(message["at"]),
+            origin=names[2],
+        )  # fmt: skip
+    except (KeyError, TypeError, ValueError) as error:
+        log.warning("ignoring a message that is not a session event (%s): %.80r", error, text)
         return None

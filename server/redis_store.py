@@ -21,7 +21,7 @@ from flask.json.tag import TaggedJSONSerializer
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
-from server.records import SessionRecord
+from server.records import SessionRecord, checked_record
 from server.store_start import StoreStartError
 from server.stores import SessionStore, StoreUnavailable
 
@@ -185,13 +185,10 @@ class RedisStore(SessionStore):
     def _record(self, key: str, fields: dict[str, str]) -> SessionRecord | None:
         # A hash someone edited by hand may be unreadable: it is skipped, never a crash.
         try:
-            return SessionRecord(
-                sid=self._sid(key),
-                data=_serializer.loads(fields["data"]),
-                created=float(fields["created"]),
-                last_seen=float(fields["last_seen"]),
-                expires=float(fields["expires"]),
-            )
+            return checked_record(
+                self._sid(key), _serializer.loads(fields["data"]), fields["created"],
+                fields["last_seen"], fields["expires"],
+            )  # fmt: skip
         except (KeyError, TypeError, ValueError):
             return None
 

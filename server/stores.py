@@ -15,7 +15,7 @@ from pathlib import Path
 from flask.json.tag import TaggedJSONSerializer
 
 from server.private_files import private_file, tighten_existing
-from server.records import SessionRecord
+from server.records import SessionRecord, checked_record
 
 log = logging.getLogger(__name__)
 
@@ -157,13 +157,10 @@ def record_from_row(row: tuple, path: Path) -> SessionRecord | None:
     """
     sid, data, created, last_seen, expires = row
     try:
-        return SessionRecord(
-            sid=sid,
-            data=_serializer.loads(data),
-            created=_from_text(created),
-            last_seen=_from_text(last_seen),
-            expires=_from_text(expires),
-        )
+        return checked_record(
+            sid, _serializer.loads(data), _from_text(created), _from_text(last_seen),
+            _from_text(expires),
+        )  # fmt: skip
     except (TypeError, ValueError) as error:
         log.warning("skipping unreadable session row %r in %s: %s", sid, path, error)
         return None

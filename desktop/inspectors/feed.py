@@ -17,7 +17,9 @@ from desktop.inspectors.timeline_recorder import TimelineRecorder
 from desktop.lab.cookie_settings import remember_me, remember_tokens
 from desktop.lab.embedded_lab import Lab
 from desktop.lab.remember_bridge import RememberBridge
-from server.records import SessionEvent
+from server.records import SessionEvent, is_sound
+
+log = logging.getLogger(__name__)
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +149,9 @@ class InspectorFeed(QObject):
     def on_watched_event(self, event: SessionEvent) -> None:
         """Apply a change of the watched store to the store view; say what it was, and where."""
         if self.watching is None:
+            return
+        if not is_sound(event):  # the feeds drop such events; one made here by hand is too
+            log.warning("not showing a watched event that no server sends: %.200r", event)
             return
         self.inspectors.session_model.apply(event)
         user = (event.record.data.get("userid") if event.record else None) or "no user"

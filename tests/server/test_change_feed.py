@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import socket
 import sqlite3
@@ -55,6 +56,54 @@ def test_an_event_travels_as_json_and_comes_back_whole():
 )
 def test_anything_else_on_the_channel_is_ignored(text):
     assert decode(text) is None
+
+
+def _message(**changes) -> str:
+    """A created event as published, with ``changes`` (``record_<field>``: the record's)."""
+    event = SessionEvent("created", "abc", record("abc", "alice"), at=time.time())
+    message = json.loads(encode(event, "web-1:4242"))
+    for name, value in changes.items():
+        if name.startswith("record_"):
+            message["record"][name.removeprefix("record_")] = value
+        else:
+            message[name] = value
+    return json.dumps(message)
+
+
+def test_a_message_as_a_server_sends_it_is_read():
+    assert decode(_message()).record.data == {"userid": "alice"}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"record_data": "[1, 2]"},
+        {"record_data": '"alice"'},
+        {"at": float("inf")},
+        {"at": float("nan")},
+        {"at": 1e20},
+        {"record_created": -1},
+        {"record_expires": float("inf")},
+        {"origin": ["x"]},
+        {"old_sid": {"a": 1}},
+        {"sid": 7},
+    ],
+    ids=lambda changes: repr(changes),
+)
+def test_what_no_server_sends_is_dropped_with_a_line_in_the_log(changes, caplog):
+    assert decode(_message(**changes)) is None
+    assert "ignoring a message that is not a session event" in caplog.text
+
+
+def test_a_hand_edited_row_the_window_cannot_show_is_skipped(store, tmp_path):
+    store.save(record("kept", "bob"), create=True)
+    store.save(record("edited", "eve"), create=True)
+    store._conn.execute("UPDATE sessions SET data = '[1]' WHERE id = 'edited'")
+    feed = open_feed(str(tmp_path / "data"))
+    try:
+        assert [r.sid for r in feed.snapshot()] == ["kept"]
+    finally:
+        feed.close()
 
 
 def _damaged(path: Path) -> None:

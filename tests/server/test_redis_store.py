@@ -79,6 +79,9 @@ def test_foreign_keys_under_the_prefix_are_skipped(store):
     store.save(SessionRecord("real", {}, now, now, now + 60), create=True)
     store.client.set(store.key("a-string"), "not a hash")
     store.client.hset(store.key("half"), "data", "{}")
+    fields = {"data": "{}", "created": now, "last_seen": now, "expires": now + 60}
+    store.client.hset(store.key("a-list"), mapping=fields | {"data": "[1]"})
+    store.client.hset(store.key("forever"), mapping=fields | {"expires": "inf"})
     assert [r.sid for r in store.records()] == ["real"]
     assert store.load("a-string") is None
     assert store.purge_expired(now + 120)[0].sid == "real"

@@ -200,7 +200,14 @@ def test_an_unopenable_sqlite_path_is_an_oserror_and_left_alone(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("column", "garbage"), [("data", "{not json"), ("created", "yesterday-ish"), ("expires", "")]
+    ("column", "garbage"),
+    [
+        ("data", "{not json"),
+        ("data", "[1]"),  # JSON, but not a session's mapping
+        ("created", "yesterday-ish"),
+        ("expires", ""),
+        ("expires", "9999-12-31T23:59:59"),  # past the last day a window's clock can show
+    ],
 )
 def test_a_hand_edited_unreadable_row_is_skipped_not_fatal(tmp_path, column, garbage):
     store = SqliteStore(tmp_path / "sessions.sqlite3")

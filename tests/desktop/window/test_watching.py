@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import redis
 import requests
@@ -11,6 +13,9 @@ from redis_server import free_port
 from visitors import ClientTransport
 
 from server import close_app, create_app
+from server.change_feed import encode
+from server.records import SessionEvent, SessionRecord
+from server.redis_feed import channel
 
 READ_ONLY_USER = "watch-only"
 
@@ -155,6 +160,33 @@ def test_an_unexpected_error_is_said_in_the_dialog(qtbot, window, monkeypatch, c
     assert dialog.watch_button.isEnabled() and not window.watching.watch.active
     assert "watching 'anything' failed" in caplog.text  # the traceback goes to the log
     dialog.reject()
+
+
+def test_messages_no_server_sends_are_not_shown(qtbot, window, redis_url, tmp_path, caplog):
+    start_watching(window, redis_url)
+    qtbot.waitUntil(lambda: window.watching.banner.text().startswith("WATCHING "))
+    event = SessionEvent("created", "abc", SessionRecord("abc", {"userid": "x"}, 1.0, 1.0, 9.0))
+    good = json.loads(encode(event, "h:1"))
+    publisher = redis.Redis.from_url(redis_url)
+    for bad in ({"record": good["record"] | {"data": "[1]"}}, {"at": float("inf")}):
+        publisher.publish(channel("session-lab:"), json.dumps(good | bad))
+    publisher.close()
+    other = create_app({"SESSION_STORE": "redis", "REDIS_URL": redis_url, "DATA_DIR": tmp_path})
+    SessionActions(ClientTransport(other)).login("dave")  # what follows is still shown
+    qtbot.waitUntil(lambda: "dave" in users(window))
+    close_app(other)
+    assert caplog.text.count("ignoring a message that is not a session event") == 2
+    assert "abc" not in [r.sid for r in window.inspectors.session_model.records()]
+    window.watching.stop()
+
+
+def test_a_watched_event_the_window_cannot_show_is_left_out(qtbot, window):
+    window.feed.watch("SQLite file x", [])
+    for record in (SessionRecord("s", [1], 1.0, 1.0, 9.0), SessionRecord("s", {}, 1.0, 1.0, 1e20)):
+        window.feed.on_watched_event(SessionEvent("created", "s", record))
+    window.feed.on_watched_event(SessionEvent("created", "s", None, at=float("inf")))
+    assert window.inspectors.session_model.records() == []
+    window.feed.unwatch()
 
 
 def test_redis_gone_mid_watch_is_said_and_the_view_comes_back(qtbot, window, own_redis, tmp_path):
