@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.lab.embedded_lab import STOP_TIMEOUT, Lab
+from desktop.lab.embedded_lab import STOP_TIMEOUT, Lab, start_on_any_port_if_busy
 from desktop.lab.lab_share import stop_together
 from server import close_app, lab_state, purge_expired, snapshot
 from server.balancer import Balancer, name_server
@@ -109,18 +109,7 @@ class BalancedLab(Lab):
             resume_delays(self.app_b)
             self.server_b.start()
             self.balancer.servers = {n: s.url for n, s in self.named_servers().items()}
-            try:
-                return self.front.start()
-            except ServerStartError as error:
-                pinned = self.front.requested_port
-                if pinned == 0:
-                    raise
-                self.front.requested_port = 0
-                url = self.front.start()
-                self.notices.append(
-                    f"Port {pinned} was busy ({error}); the balancer took port {self.front.port}."
-                )
-                return url
+            return start_on_any_port_if_busy(self.front, "the balancer", self.notices)
         except Exception:
             self.stop()
             raise
@@ -184,13 +173,12 @@ class BalancedLab(Lab):
 
     def rebuilt(self, store: str | None = None, port: int | None = None) -> Lab:
         """Return the same servers and balancer as new processes would start them."""
-        config = {k: v for k, v in self.config.items() if k not in ("SESSION_STORE", "DATA_DIR")}
         ports = (self.server.port or 0, self.server_b.port or 0) if port is None else (0, 0)
         return BalancedLab(
             store=store or self.config["SESSION_STORE"],
             data_dir=self.config["DATA_DIR"],
             port=(self.front.port or 0) if port is None else port,
-            extra_config=config,
+            extra_config=self.carried_config(),
             switches=frozenset(self.switches),
             fixes=frozenset(self.fixes),
             sticky=self.sticky,
@@ -200,12 +188,11 @@ class BalancedLab(Lab):
 
     def unbalanced(self, store: str | None = None) -> Lab:
         """Return the lab as it was: one server, on the balancer's address."""
-        config = {k: v for k, v in self.config.items() if k not in ("SESSION_STORE", "DATA_DIR")}
         return Lab(
             store=store or self.config["SESSION_STORE"],
             data_dir=self.config["DATA_DIR"],
             port=self.front.port or 0,
-            extra_config=config,
+            extra_config=self.carried_config(),
             switches=frozenset(self.switches),
             fixes=frozenset(self.fixes),
             **self.afterwards,
@@ -220,12 +207,11 @@ class BalancedLab(Lab):
 
 def behind_balancer(lab: Lab, store: str = "memory", sticky: bool = False) -> BalancedLab:
     """Return ``lab`` rebuilt as two servers behind the balancer, on ``lab``'s address."""
-    config = {k: v for k, v in lab.config.items() if k not in ("SESSION_STORE", "DATA_DIR")}
     return BalancedLab(
         store=store,
         data_dir=lab.config["DATA_DIR"],
         port=lab.server.port or 0,
-        extra_config=config,
+        extra_config=lab.carried_config(),
         switches=frozenset(lab.switches),
         fixes=frozenset(lab.fixes),
         sticky=sticky,

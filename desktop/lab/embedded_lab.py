@@ -45,6 +45,26 @@ FIXES = {
 }
 
 
+def start_on_any_port_if_busy(server: EmbeddedServer, name: str, notices: list[str]) -> str:
+    """Start ``server``; if its pinned port is busy, on any free port, and say so in ``notices``.
+
+    ``name`` says in the notice what took the port ("the server", "the balancer"). A server
+    asking for any port that still cannot listen raises :class:`ServerStartError`.
+    """
+    try:
+        return server.start()
+    except ServerStartError as error:
+        pinned = server.requested_port
+        if pinned == 0:
+            raise
+        server.requested_port = 0
+        url = server.start()
+        notice = f"Port {pinned} was busy ({error}); {name} took port {server.port}."
+        log.warning(notice)
+        notices.append(notice)
+        return url
+
+
 class Lab:
     """Builds the session server and runs it on a loopback port (plain Python, no Qt).
 
@@ -151,17 +171,7 @@ class Lab:
         """Start serving; return the URL. A busy pinned port falls back to a free one."""
         resume_delays(self.app)
         try:
-            return self.server.start()
-        except ServerStartError as error:
-            pinned = self.server.requested_port
-            if pinned == 0:
-                raise
-            self.server.requested_port = 0
-            url = self.server.start()
-            notice = f"Port {pinned} was busy ({error}); the server took port {self.server.port}."
-            log.warning(notice)
-            self.notices.append(notice)
-            return url
+            return start_on_any_port_if_busy(self.server, "the server", self.notices)
         finally:
             if self.server.running and self.share_address:
                 self._start_sharing()
@@ -284,12 +294,11 @@ class Lab:
         Sessions in memory are gone; the SQLite file and the secret key file remain. ``store``
         and ``port`` change those two (a store switch, or any free port after a failure).
         """
-        config = {k: v for k, v in self.config.items() if k not in ("SESSION_STORE", "DATA_DIR")}
         return Lab(
             store=store or self.config["SESSION_STORE"],
             data_dir=self.config["DATA_DIR"],
             port=(self.server.port or 0) if port is None else port,
-            extra_config=config,
+            extra_config=self.carried_config(),
             switches=frozenset(self.switches),
             fixes=frozenset(self.fixes),
             share_address=self.share_address,
@@ -297,6 +306,10 @@ class Lab:
             https_port=self.https_port,
             certificate=self.certificate,
         )
+
+    def carried_config(self) -> dict:
+        """Return the configuration a rebuilt lab keeps: all but its store and data directory."""
+        return {k: v for k, v in self.config.items() if k not in ("SESSION_STORE", "DATA_DIR")}
 
     def sessions(self) -> list[SessionRecord]:
         """Return a snapshot of the session store."""

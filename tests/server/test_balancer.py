@@ -45,14 +45,6 @@ def front(lab_servers):
     balancer.close()
 
 
-@pytest.fixture
-def http():
-    session = requests.Session()
-    session.trust_env = False
-    yield session
-    session.close()
-
-
 def answered_by(response: requests.Response) -> str | None:
     return response.headers.get(SERVER_HEADER)
 

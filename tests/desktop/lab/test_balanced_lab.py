@@ -6,7 +6,6 @@ import socket
 import threading
 
 import pytest
-import requests
 from helpers import LOGIN, SECURED, browser_login
 
 from desktop.lab.balanced_lab import BalancedLab, behind_balancer
@@ -14,14 +13,6 @@ from desktop.lab.embedded_lab import Lab
 from server.balancer import SERVER_HEADER, STICKY_COOKIE
 from server.events import ALL_SIGNALS
 from server.runner import ServerStartError
-
-
-@pytest.fixture
-def http():
-    session = requests.Session()
-    session.trust_env = False
-    yield session
-    session.close()
 
 
 @pytest.fixture
@@ -138,6 +129,31 @@ def test_a_lab_whose_server_b_cannot_start_leaves_nothing_running(tmp_path):
                 pass  # A's port is free again
         finally:
             lab.close()
+
+
+def test_a_busy_balancer_port_gives_way_with_a_notice(tmp_path, busy_port, http):
+    lab = BalancedLab(data_dir=tmp_path / "data", port=busy_port)
+    try:
+        assert lab.start() == lab.url and lab.front.port != busy_port
+        assert f"the balancer took port {lab.front.port}." in lab.notices[-1]
+        assert http.get(lab.url + LOGIN, timeout=10).status_code == 200
+    finally:
+        lab.close()
+
+
+def test_the_configuration_goes_behind_the_balancer_and_back(tmp_path):
+    lab = Lab(store="memory", data_dir=tmp_path, extra_config={"SESSION_IDLE_LIFETIME": 42})
+    labs = [lab]
+    labs.append(behind_balancer(labs[-1]))
+    labs.append(labs[-1].rebuilt(store="sqlite"))
+    labs.append(labs[-1].unbalanced())
+    try:
+        assert [each.config["SESSION_IDLE_LIFETIME"] for each in labs] == [42] * 4
+        assert [each.config["DATA_DIR"] for each in labs] == [tmp_path] * 4
+        assert [each.config["SESSION_STORE"] for each in labs] == ["memory"] * 2 + ["sqlite"] * 2
+    finally:
+        for each in labs:
+            each.close()
 
 
 def test_the_lab_goes_behind_the_balancer_and_back_on_its_own_address(tmp_path):

@@ -11,14 +11,8 @@ import pytest
 import requests
 from helpers import LOGIN, browser_login
 
-from desktop.lab.embedded_lab import Lab
-
-
-@pytest.fixture
-def busy_port():
-    """A loopback port some other program is listening on."""
-    with socket.create_server(("127.0.0.1", 0)) as holder:
-        yield holder.getsockname()[1]
+from desktop.lab.embedded_lab import Lab, start_on_any_port_if_busy
+from server.runner import EmbeddedServer
 
 
 def get(url: str) -> requests.Response:
@@ -35,6 +29,36 @@ def test_a_busy_pinned_port_is_replaced_by_a_free_one(tmp_path, busy_port):
         assert f"Port {busy_port} was busy" in lab.notices[0]
         assert get(lab.url + LOGIN).status_code == 200
     finally:
+        lab.close()
+
+
+@pytest.mark.parametrize("pinned", [True, False])
+def test_a_busy_pinned_port_gives_way_with_a_notice_naming_who_moved(busy_port, pinned):
+    server = EmbeddedServer(lambda environ, start_response: [], port=busy_port if pinned else 0)
+    notices: list[str] = []
+    try:
+        url = start_on_any_port_if_busy(server, "the widget", notices)
+        assert url == server.url and server.port != busy_port
+        if pinned:
+            assert len(notices) == 1 and notices[0].startswith(f"Port {busy_port} was busy (")
+            assert notices[0].endswith(f"); the widget took port {server.port}.")
+        else:
+            assert notices == []
+    finally:
+        server.stop()
+
+
+def test_a_rebuilt_lab_keeps_its_configuration_but_names_its_store_anew(tmp_path):
+    lab = Lab(store="memory", data_dir=tmp_path, extra_config={"SESSION_IDLE_LIFETIME": 42})
+    carried = lab.carried_config()
+    assert carried["SESSION_IDLE_LIFETIME"] == 42 and carried["SESSION_REFRESH_INTERVAL"] == 0
+    assert "SESSION_STORE" not in carried and "DATA_DIR" not in carried
+    again = lab.rebuilt(store="sqlite")
+    try:
+        assert again.config["SESSION_STORE"] == "sqlite" and again.config["DATA_DIR"] == tmp_path
+        assert again.config["SESSION_IDLE_LIFETIME"] == 42
+    finally:
+        again.close()
         lab.close()
 
 
