@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 
 import pytest
@@ -68,3 +69,22 @@ def test_sessions_read_before_a_watch_began_do_not_replace_the_watched_view(
     QCoreApplication.processEvents()  # the rows read reach the feed
     assert window.inspectors.session_model.rowCount() == 1
     assert window.feed.watching == "another server"
+
+
+def session_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("session-server")]
+
+
+def test_a_restart_that_cannot_take_server_bs_port_leaves_no_server_running_twice(
+    qtbot, window, balanced
+):
+    serving = len(session_threads())
+    port_b = balanced.server_b.port
+    balanced.stop_backend("B")
+    with socket.create_server(("127.0.0.1", port_b)):  # another program took B's port
+        window.controls.restart_server()
+    assert "could not start as asked" in window.controls.server_banner.text()
+    lab = balanced_lab(window)
+    assert lab is not balanced and lab.server_b.port != port_b
+    # The lab that failed stopped its server A: as many serving threads as before, not more.
+    qtbot.waitUntil(lambda: len(session_threads()) == serving)
