@@ -67,12 +67,14 @@ class StoreWatch(QObject):
         )  # fmt: skip
         self._thread.start()
 
-    def stop(self, wait: float = 0.0) -> None:
-        """Stop watching; wait up to ``wait`` seconds for the thread to end (at quit)."""
+    def stop(self) -> None:
+        """Stop watching; the thread is not waited for, not even at quit (closing stays quick).
+
+        It is a daemon thread that ends on its own once its feed answers (within :data:`WAIT`
+        while following); whatever it still emits is dropped.
+        """
         if self._stop is not None:
             self._stop.set()
-            if wait and self._thread is not None:
-                self._thread.join(wait)
         self._stop = self._thread = None
         self._number += 1  # anything the stopped watch still emits is dropped
 

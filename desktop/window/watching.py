@@ -77,8 +77,8 @@ class WatchControls(QObject):
             self.window.status.show_message("Stopped watching; the store view shows the lab's.")
 
     def close(self) -> None:
-        """Stop the watch's thread (the window is closing)."""
-        self.watch.stop(wait=1.0)
+        """Stop the watch (the window is closing); its thread is not waited for."""
+        self.watch.stop()
 
     @Slot()
     def _on_dialog_cancelled(self) -> None:

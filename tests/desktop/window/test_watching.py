@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 import redis
@@ -13,7 +14,7 @@ from redis_server import free_port
 from visitors import ClientTransport
 
 from server import close_app, create_app
-from server.change_feed import encode
+from server.change_feed import ChangeFeed, encode
 from server.records import SessionEvent, SessionRecord
 from server.redis_feed import channel
 
@@ -187,6 +188,30 @@ def test_a_watched_event_the_window_cannot_show_is_left_out(qtbot, window):
     window.feed.on_watched_event(SessionEvent("created", "s", None, at=float("inf")))
     assert window.inspectors.session_model.records() == []
     window.feed.unwatch()
+
+
+def test_closing_the_window_does_not_wait_for_the_watch(qtbot, window, monkeypatch):
+    release = threading.Event()
+
+    class Stuck(ChangeFeed):  # a store that takes its time to answer
+        def snapshot(self):
+            release.wait(30)
+            return []
+
+        def changes(self, timeout):
+            return []
+
+    monkeypatch.setattr("desktop.lab.store_watch.open_feed", lambda target: Stuck())
+    window.watching.start("anything")
+    thread = window.watching.watch._thread
+    joined = []
+    thread.join = lambda *args: joined.append(args)  # the window must not wait on it
+    window.close()
+    assert joined == []
+    assert thread.is_alive() and not window.watching.watch.active
+    release.set()
+    threading.Thread.join(thread, 30)
+    assert not thread.is_alive()  # it ended by itself, having emitted into nothing
 
 
 def test_redis_gone_mid_watch_is_said_and_the_view_comes_back(qtbot, window, own_redis, tmp_path):
