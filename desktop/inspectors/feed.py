@@ -21,7 +21,7 @@ from server.records import SessionEvent, is_sound
 
 log = logging.getLogger(__name__)
 
-log = logging.getLogger(__name__)
+WATCHED_SHOWN = 60  # characters of a watched store's name the status line shows
 
 COOKIE_STORE_NOTE = (
     "Cookie store: the whole session travels in the browser's signed cookie; the server keeps "
@@ -248,7 +248,13 @@ class InspectorFeed(QObject):
         lab = self.window.lab
         if self.watching is not None:
             count = self.inspectors.session_model.rowCount()
-            self.store_summary_changed.emit(f"Watched sessions: {count}")
+            # A long path would widen the window: its middle gives way (the bar has it whole).
+            short = self.watching
+            if len(short) > WATCHED_SHOWN:
+                short = f"{short[: WATCHED_SHOWN // 3]}…{short[-(WATCHED_SHOWN * 2 // 3) :]}"
+            self.store_summary_changed.emit(
+                f"Watching {short}: {count} session{'s' if count != 1 else ''}"
+            )
             self.inspectors.store_note.setText(
                 f"Watching {self.watching}, read-only: its sessions, live from its servers. "
                 + self._last_change

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
@@ -35,6 +35,9 @@ class Banner(QWidget):
         name_widget(self, object_name, accessible)
         self.label = name_widget(QLabel(), f"{object_name}_text", accessible)
         self.label.setWordWrap(True)
+        # Bars quote what was typed (a watched path, a share address): shown as typed, never as
+        # HTML. A bar that wants weight gets it from the label's font below, not from tags.
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
         # A palette and a partial font, not a style sheet: a style sheet's font stays at the
         # size it had, so presenter zoom would leave the bar small and cut off.
         palette = self.palette()

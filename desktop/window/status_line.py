@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 from desktop.ui.colours import SEVERITY_SIGNS, set_severity
+from desktop.ui.plain_text import plain_tooltip
 from desktop.ui.widget_names import name_widget
 
 
@@ -28,6 +29,9 @@ class StatusLine:
         self.url.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.store = name_widget(QLabel(), "status_store", "Session store in use")
         self.sessions = name_widget(QLabel(), "status_sessions", "Live sessions")
+        # Messages and the watched store quote typed paths and URLs: shown as typed, not as HTML.
+        for label in (self.message, self.url, self.store, self.sessions):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         bar.addWidget(self.message, 1)
         for widget in (self.busy, self.url, self.store, self.sessions):
             bar.addPermanentWidget(widget)
@@ -49,6 +53,17 @@ class StatusLine:
     def show_sessions(self, text: str) -> None:
         """Show the live-session count."""
         self.sessions.setText(text)
+
+    def show_watching(self, description: str | None) -> None:
+        """Say that another server's store is watched (None: the lab's own store again).
+
+        The lab's store label is hidden meanwhile: "Store: sqlite" beside the watched sessions
+        would read as if they were the lab's. The sessions label says what it counts.
+        """
+        self.store.setVisible(description is None)
+        self.sessions.setToolTip(
+            "" if description is None else plain_tooltip(f"Watching {description}, read-only")
+        )
 
     def set_busy(self, busy: bool) -> None:
         """Show or hide the working indicator."""

@@ -73,6 +73,7 @@ class WatchControls(QObject):
         self.banner.clear()
         if self.description is not None:
             self.description = None
+            self.window.status.show_watching(None)
             self.window.feed.unwatch()
             self.window.status.show_message("Stopped watching; the store view shows the lab's.")
 
@@ -88,6 +89,7 @@ class WatchControls(QObject):
     @Slot(str, list)
     def _on_opened(self, description: str, records: list) -> None:
         self.description = description
+        self.window.status.show_watching(description)
         self.window.feed.watch(description, records)
         self._say_watching()
         if self.dialog is not None:

@@ -10,6 +10,7 @@ import redis
 import requests
 from gunicorn_server import GunicornServer
 from helpers import LOGOUT, SessionActions, browser_login, page_text, submit_login
+from PySide6.QtCore import Qt
 from redis_server import free_port
 from visitors import ClientTransport
 
@@ -212,6 +213,30 @@ def test_closing_the_window_does_not_wait_for_the_watch(qtbot, window, monkeypat
     release.set()
     threading.Thread.join(thread, 30)
     assert not thread.is_alive()  # it ended by itself, having emitted into nothing
+
+
+def test_what_is_watched_shows_as_typed_and_the_status_line_says_it(qtbot, window, tmp_path):
+    folder = tmp_path / "<b>bold</b>"  # a legal folder name, and HTML if Qt guessed so
+    other = create_app({"DATA_DIR": folder, "SESSION_STORE": "sqlite"})
+    SessionActions(ClientTransport(other)).login("zoe")
+    close_app(other)
+    status, banner = window.status, window.watching.banner
+    start_watching(window, str(folder))
+    qtbot.waitUntil(lambda: banner.text().startswith("WATCHING SQLite file "))
+    assert "<b>bold</b>" in banner.text()
+    # Not "Store: sqlite" (the lab's) beside the watched rows: one label says what is counted.
+    assert status.store.isHidden()
+    assert status.sessions.text().startswith("Watching SQLite file ")
+    assert status.sessions.text().endswith("/<b>bold</b>/sessions.sqlite3: 1 session")
+    assert "…" in status.sessions.text()  # a long path gives way in the middle
+    assert "/&lt;b&gt;bold&lt;/b&gt;/sessions.sqlite3" in status.sessions.toolTip()  # escaped
+    window.watching.stop()
+    assert not status.store.isHidden()
+    assert status.sessions.text().startswith("Live sessions: ")
+    window.watching.start("<b>x</b>://y")  # no dialog open: the status line says it
+    qtbot.waitUntil(lambda: "<b>x</b>://y is not a Redis URL" in status.message.text())
+    for label in (banner.label, status.message, status.sessions, status.store, status.url):
+        assert label.textFormat() == Qt.TextFormat.PlainText, label.objectName()
 
 
 def test_redis_gone_mid_watch_is_said_and_the_view_comes_back(qtbot, window, own_redis, tmp_path):
