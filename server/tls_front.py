@@ -28,6 +28,35 @@ HANDSHAKE_TIMEOUT = 10.0  # seconds a client may take to finish its TLS handshak
 CONNECT_TIMEOUT = 3.0  # seconds to reach the server behind the front
 MAX_CONNECTIONS = 500  # open TLS connections at most; past it new ones are closed at once
 CHUNK = 64 * 1024
+CLOSING_ROUNDS = 5  # turns of the loop a stop waits for connections to end (0.1 s each at most)
+
+
+class _TrackedProtocol(asyncio.StreamReaderProtocol):
+    """asyncio's stream protocol, noting each connection in ``live`` while it is open.
+
+    A stop can then abort a connection accepted a moment ago, whose task has not run yet.
+    """
+
+    def __init__(self, live: set[asyncio.BaseTransport], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._live = live
+        self._raw: asyncio.BaseTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._raw = transport
+        self._live.add(transport)
+        super().connection_made(transport)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._live.discard(self._raw)
+        super().connection_lost(exc)
+
+
+def _abort(stream: asyncio.StreamWriter) -> None:
+    """Close a stream's connection at once (no-op once it is gone)."""
+    transport = stream.transport
+    if transport is not None:  # None once a handshake was cut short (Python 3.11)
+        transport.abort()
 
 
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -66,6 +95,9 @@ class TlsFront:
         self._thread: threading.Thread | None = None
         #: Streams not yet closed, client and server side (the loop's thread only).
         self._open: set[asyncio.StreamWriter] = set()
+        self._closing = False  # set on the loop's thread once a stop began
+        #: The clients' connections as accepted (the TLS layer rides on them).
+        self._live: set[asyncio.BaseTransport] = set()
         self._lock = threading.Lock()
 
     @property
@@ -86,6 +118,7 @@ class TlsFront:
             if self.running:
                 return self.url
             listener = self._bind()
+            self._closing = False
             loop = asyncio.new_event_loop()
             ready: concurrent.futures.Future = concurrent.futures.Future()
             thread = threading.Thread(
@@ -125,7 +158,12 @@ class TlsFront:
     def _run(self, loop, listener: socket.socket, ready: concurrent.futures.Future) -> None:
         asyncio.set_event_loop(loop)
         try:
-            server = loop.run_until_complete(asyncio.start_server(self._handle, sock=listener))
+            server = loop.run_until_complete(
+                loop.create_server(
+                    lambda: _TrackedProtocol(self._live, asyncio.StreamReader(), self._handle),
+                    sock=listener,
+                )
+            )
         except Exception as error:  # reported to start(), which raises it
             listener.close()
             loop.close()
@@ -135,29 +173,40 @@ class TlsFront:
         try:
             loop.run_forever()
         finally:
+            self._closing = True
             server.close()
-            # Abort every connection and let its task end by itself: cancelling a connection's
-            # task makes Python 3.11's streams log an error.
-            for stream in list(self._open):
-                stream.transport.abort()
+            # Abort every connection and let its task end by itself (cancelling a connection's
+            # task makes Python 3.11's streams log an error). A connection accepted just now
+            # reaches _handle only on a later turn of the loop: go round until none is left.
+            for _ in range(CLOSING_ROUNDS):
+                self._abort_all()
+                tasks = asyncio.all_tasks(loop)
+                if not tasks:
+                    break
+                loop.run_until_complete(asyncio.wait(tasks, timeout=0.1))
             tasks = asyncio.all_tasks(loop)
-            if tasks:
-                loop.run_until_complete(asyncio.wait(tasks, timeout=0.5))
-            for task in tasks:
+            for task in tasks:  # stuck ones, if any
                 task.cancel()
             loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
-            for stream in self._open:  # any still open (a task that was stuck)
-                stream.transport.abort()
+            self._abort_all()
             self._open.clear()
             loop.run_until_complete(server.wait_closed())
-            loop.run_until_complete(asyncio.sleep(0))  # aborted transports finish closing
+            for _ in range(2):
+                loop.run_until_complete(asyncio.sleep(0))  # aborted transports finish closing
             loop.close()
+
+    def _abort_all(self) -> None:
+        """Abort every connection, the clients' and the server's side (the loop's thread)."""
+        for transport in list(self._live):
+            transport.abort()
+        for stream in list(self._open):
+            _abort(stream)
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         # The TLS handshake runs in this connection's own task, so a stop cancels it like
         # any other; the connection is aborted then, not left to time out.
-        if len(self._open) >= MAX_CONNECTIONS:
-            writer.transport.abort()
+        if self._closing or len(self._open) >= MAX_CONNECTIONS:
+            _abort(writer)
             return
         streams = [writer]
         self._open.update(streams)
@@ -168,7 +217,14 @@ class TlsFront:
             sock = writer.get_extra_info("socket")
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
-            await writer.start_tls(self.context, ssl_handshake_timeout=HANDSHAKE_TIMEOUT)
+            raw = writer.transport
+            try:
+                await writer.start_tls(self.context, ssl_handshake_timeout=HANDSHAKE_TIMEOUT)
+            except AttributeError:
+                # Python 3.11: a connection aborted mid-handshake (a stop) leaves the writer
+                # with no transport, and its __del__ then fails: give it back the raw one.
+                writer._transport = raw
+                raise ConnectionResetError("the connection ended in its TLS handshake") from None
             up_reader, up_writer = await asyncio.wait_for(
                 asyncio.open_connection(*self.target), CONNECT_TIMEOUT
             )
@@ -177,13 +233,13 @@ class TlsFront:
             await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
         except asyncio.CancelledError:  # the front stops
             for stream in streams:
-                stream.transport.abort()
+                _abort(stream)
                 self._open.discard(stream)
             raise
         except (OSError, TimeoutError) as error:  # a failed handshake, a server gone
             log.debug("a TLS connection ended early: %s", error)
             for stream in streams:
-                stream.transport.abort()
+                _abort(stream)
         # Closed gracefully, a stream flushes what it still holds (the end of a page) and then
         # says goodbye; it is forgotten once closed, or aborted if the front stops first.
         for stream in streams:

@@ -204,6 +204,8 @@ class Lab:
         :class:`~server.runner.ServerStartError` when no port can be listened on, and
         OSError when the CA file cannot be written; the lab then serves http only.
         """
+        if on and self.https is not None and self.https.running:
+            return self.https.url  # already serving: its connections stay
         if self.https is not None:
             self.https.stop(STOP_TIMEOUT)
             self.https = None

@@ -106,3 +106,25 @@ def test_both_sides_of_a_connection_send_at_once(front, ca_file):
     assert len(sockets) == 2  # the client's side and the server's, kept alive
     assert all(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) for s in sockets)
     session.close()
+
+
+def test_a_stop_during_handshakes_leaves_no_connection_open(ca, scheme_app):
+    import gc
+    import time
+
+    inner = EmbeddedServer(scheme_app, url_scheme="https")
+    inner.start()
+    front = TlsFront(ca[1], ("127.0.0.1", inner.port))
+    front.start()
+    # Ten clients connect and never start their handshake: the front waits on each.
+    clients = [socket.create_connection(("127.0.0.1", front.port)) for _ in range(10)]
+    deadline = time.monotonic() + 10
+    while len(front._open) < 10 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(front._open) == 10
+    assert front.stop(2.0)
+    for client in clients:
+        assert client.recv(1) == b""  # closed by the front
+        client.close()
+    inner.stop()
+    gc.collect()  # an unclosed transport left behind would warn here, and fail the test

@@ -81,6 +81,8 @@ def test_https_off_stops_the_second_port(https_lab):
     with pytest.raises(requests.ConnectionError):
         browser(https_lab).get(url + LOGIN, timeout=5)
     assert https_lab.serve_https(True) == url  # the same port again
+    front = https_lab.https.front
+    assert https_lab.serve_https(True) == url and https_lab.https.front is front  # no restart
 
 
 def test_a_busy_https_port_falls_back_to_a_free_one_with_a_notice(tmp_path):
