@@ -17,6 +17,7 @@ from desktop.window.balancer_menu import BalancerMenu
 from desktop.window.cookie_menus import CookieMenus
 from desktop.window.diagram_exports import DiagramExports
 from desktop.window.https_menus import HttpsMenus
+from desktop.window.redis_probe import RedisProbe
 from server.config import STORES
 
 SWITCH_LABELS = {
@@ -128,9 +129,13 @@ class LabMenus:
             )
             self.store_group.addAction(action)
             self.store_actions[name] = action
-        # Redis is offered only while one answers (checked as the menu opens).
+        # Redis is offered only while one answers: asked in the background at start, after a
+        # store switch and as the menu opens, which shows the last answer meanwhile.
+        self.store_menu = store_menu
         self.store_actions["redis"].setVisible(False)
-        store_menu.aboutToShow.connect(self._offer_redis_if_reachable)
+        self.redis_probe = RedisProbe(window)
+        self.redis_probe.answered.connect(self._offer_redis)
+        store_menu.aboutToShow.connect(self._probe_redis)
         self.short_action = _action(
             server_menu,
             "Short session &lifetimes (20 s idle, 60 s at most)",
@@ -188,18 +193,22 @@ class LabMenus:
                 lambda _=False, key=walk.key: start(key),
             )
 
-    def _offer_redis_if_reachable(self) -> None:
+    def _probe_redis(self) -> None:
         lab = self.window.lab
-        if lab is None:
-            return
-        from server.redis_store import reachable  # loads redis-py: only once the menu opens
+        if lab is not None:
+            self._offer_redis()
+            self.redis_probe.probe(lab.app.config["REDIS_URL"])
 
-        running = lab.state.store_name == "redis"
-        self.store_actions["redis"].setVisible(running or reachable(lab.app.config["REDIS_URL"]))
+    def _offer_redis(self, answered: bool | None = None) -> None:
+        lab = self.window.lab
+        if lab is not None:
+            running = lab.state.store_name == "redis"
+            self.store_actions["redis"].setVisible(running or self.redis_probe.reachable)
 
     def show_lab(self, lab) -> None:
         """Check the store, switches and lifetimes the lab has."""
         self.store_actions[lab.state.store_name].setChecked(True)
+        self._probe_redis()
         for name, action in self.switch_actions.items():
             action.setChecked(name in lab.switches)
         self.short_action.setChecked(lab.app.config["SESSION_IDLE_LIFETIME"] <= 60)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from helpers import page_text, submit_login
 from redis_server import free_port
@@ -67,6 +69,23 @@ def test_an_unreachable_redis_falls_back_to_sqlite_with_a_notice(tmp_path):
         lab.close()
 
 
+def test_opening_the_store_menu_never_waits_for_redis(qtbot, window, monkeypatch):
+    release = threading.Event()
+    asked_on = []
+
+    def slow_ping(url, timeout=0.3):  # a host name that takes its time to resolve
+        asked_on.append(threading.current_thread())
+        release.wait(30)
+        return False
+
+    qtbot.waitUntil(lambda: window.menus.redis_probe._asking is None)  # the one asked at start
+    monkeypatch.setattr("server.redis_store.reachable", slow_ping)
+    window.menus.store_menu.aboutToShow.emit()
+    qtbot.waitUntil(lambda: len(asked_on) == 1)
+    assert threading.main_thread() not in asked_on  # the window went on meanwhile
+    release.set()
+
+
 def test_the_store_menu_lists_redis_only_when_one_answers(
     qtbot, settings, tmp_path, redis_url, monkeypatch
 ):
@@ -79,13 +98,14 @@ def test_the_store_menu_lists_redis_only_when_one_answers(
     window.show()
     qtbot.waitUntil(lambda: "Type Anything for User / Password" in page_text(window))
     action = window.menus.store_actions["redis"]
-    assert not action.isVisible()  # until the menu has looked
+    qtbot.waitUntil(action.isVisible)  # asked at start, in the background
     with monkeypatch.context() as patch:
         patch.setitem(lab.app.config, "REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
-        window.menus._offer_redis_if_reachable()
-        assert not action.isVisible()
-    window.menus._offer_redis_if_reachable()
-    assert action.isVisible()
+        window.menus.store_menu.aboutToShow.emit()
+        assert action.isVisible()  # the last answer, until the new one comes
+        qtbot.waitUntil(lambda: not action.isVisible())
+    window.menus.store_menu.aboutToShow.emit()
+    qtbot.waitUntil(action.isVisible)
     action.trigger()
     qtbot.waitUntil(lambda: window.lab.state.store_name == "redis")
     with qtbot.waitSignal(window.controller.page_loaded):  # a form from the new store
