@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Flask
 
 from desktop.lab.lab_certificate import LabCertificate
+from desktop.lab.lab_share import stop_together
 from server.runner import EmbeddedServer, ServerLimits
 from server.tls_front import TlsFront
 
@@ -56,6 +57,7 @@ class LabHttps:
             raise
 
     def stop(self, timeout: float) -> bool:
-        """Stop the front first (no new requests), then the server behind it."""
-        front = self.front.stop(timeout)
-        return self.inner.stop(timeout) and front
+        """Stop the front and the server behind it side by side, within one ``timeout``."""
+        # One after the other, each with its own deadline, they could take twice the timeout:
+        # too long for the window's 2 s shutdown.
+        return stop_together([lambda: self.front.stop(timeout), lambda: self.inner.stop(timeout)])

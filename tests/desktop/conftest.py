@@ -1,4 +1,4 @@
-"""Fixtures for the desktop tests: Qt offscreen, a running lab and the real window."""
+"""Fixtures for the desktop tests: Qt offscreen, a running lab (https too) and the real window."""
 
 from __future__ import annotations
 
@@ -38,6 +38,17 @@ def lab(tmp_path):
     from desktop.lab.embedded_lab import Lab
 
     lab = Lab(store="sqlite", data_dir=tmp_path / "data")
+    lab.start()
+    yield lab
+    lab.close()
+
+
+@pytest.fixture
+def https_lab(tmp_path):
+    """A running lab serving https too."""
+    from desktop.lab.embedded_lab import Lab
+
+    lab = Lab(store="sqlite", data_dir=tmp_path / "data", https=True)
     lab.start()
     yield lab
     lab.close()

@@ -10,17 +10,7 @@ from helpers import LOGIN, SECURED
 from desktop.browser.client_job import describe_error
 from desktop.browser.hsts import HstsList, max_age_of, upgraded
 from desktop.browser.http_client import BrowserClient
-from desktop.lab.embedded_lab import Lab
 from desktop.lab.https_settings import set_cookie_name, set_hsts, set_secure_cookie
-
-
-@pytest.fixture
-def https_lab(tmp_path):
-    """A running lab serving https too."""
-    lab = Lab(store="sqlite", data_dir=tmp_path / "data", https=True)
-    lab.start()
-    yield lab
-    lab.close()
 
 
 @pytest.fixture

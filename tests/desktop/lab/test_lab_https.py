@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import ssl
+import threading
+import time
 
 import pytest
 import requests
 from helpers import LOGIN, SECURED
 
-from desktop.lab.embedded_lab import Lab
+from desktop.lab.embedded_lab import STOP_TIMEOUT, Lab
 from desktop.lab.https_settings import set_hsts, set_secure_cookie
 from server.lab_hsts import LAB_HEADER, REAL_HEADER
 
 CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
-
-
-@pytest.fixture
-def https_lab(tmp_path):
-    """A running lab serving https too."""
-    lab = Lab(store="sqlite", data_dir=tmp_path / "data", https=True)
-    lab.start()
-    yield lab
-    lab.close()
 
 
 def browser(lab: Lab) -> requests.Session:
@@ -110,3 +105,40 @@ def test_a_ca_that_cannot_be_written_leaves_the_lab_on_http_with_a_notice(tmp_pa
         assert any("could not serve over https" in notice for notice in lab.notices)
     finally:
         lab.close()
+
+
+def test_https_stops_its_front_and_its_server_side_by_side(https_lab, monkeypatch):
+    # Each stop waits until the other has begun: one after the other, the first waits alone.
+    both_stopping = threading.Barrier(2, timeout=5)
+    https = https_lab.https
+    for part in (https.front, https.inner):
+
+        def stop_when_both_stop(timeout, stop=part.stop):
+            both_stopping.wait()
+            return stop(timeout)
+
+        monkeypatch.setattr(part, "stop", stop_when_both_stop)
+    assert https.stop(STOP_TIMEOUT)
+    assert not https.front.running and not https.inner.running
+
+
+def test_the_lab_stops_within_the_window_s_2_s_with_https_clients_half_way(https_lab):
+    address = ("127.0.0.1", https_lab.https.port)
+    handshaking = socket.create_connection(address)  # never starts its handshake
+    context = ssl.create_default_context(cafile=str(https_lab.ca_file))
+    requesting = context.wrap_socket(socket.create_connection(address), server_hostname=address[0])
+    requesting.sendall(b"GET " + LOGIN.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    front = https_lab.https.front
+    deadline = time.monotonic() + 10
+    while len(front._open) < 3 and time.monotonic() < deadline:  # both clients, one upstream
+        time.sleep(0.01)
+    assert len(front._open) == 3
+    started = time.monotonic()
+    assert https_lab.stop()
+    # The window stops the lab as it closes, and its whole shutdown must fit in 2 s.
+    assert time.monotonic() - started < 2.0
+    assert handshaking.recv(1) == b""
+    with contextlib.suppress(OSError):  # a cut TLS connection may end with an error instead
+        assert requesting.recv(1) == b""
+    handshaking.close()
+    requesting.close()
