@@ -20,6 +20,7 @@ def add_lab_hsts(response: Response) -> Response:
     """Over https, with the switch on, say "HSTS" in the lab's own header; never the real one."""
     from flask import current_app
 
+    # Taken out even when a view or another hook set it (hooks added later run before this one).
     response.headers.pop(REAL_HEADER, None)
     seconds = int(current_app.config.get("LAB_HSTS_SECONDS") or 0)
     # Browsers ignore HSTS heard over plain http (a network attacker could send it); so does
