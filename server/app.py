@@ -34,7 +34,7 @@ from server.records import SessionRecord
 from server.secret_key import load_or_create_secret_key
 from server.session_interface import ServerSideSessionInterface, make_session_interface
 from server.store_health import StoreHealth
-from server.stores import MemoryStore, SessionStore, SqliteStore
+from server.stores import MemoryStore, SessionStore, SqliteStore, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +57,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     Without ``config`` (``gunicorn "server:create_app()"``) the ``SESSION_LAB_*`` environment
     variables configure it (:mod:`server.env_config`). Raises ``ValueError`` for an unusable
-    setting and :class:`~server.store_start.StoreStartError` when Redis cannot be reached.
+    setting and :class:`~server.store_start.StoreStartError` when Redis cannot be reached,
+    except when configured from the environment: then it logs one line and answers 503 until
+    Redis does (a gunicorn worker that fails to boot would stop the whole gunicorn).
     """
+    # A worker (re)started during a Redis outage must come up; `python -m server` checks first.
+    wait_for_store = config is None
     if config is None:
         config = config_from_env(os.environ)
     app = Flask(__name__)
@@ -69,8 +73,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if store_name not in STORES:
         raise ValueError(f"unknown session store {store_name!r}; choose one of {', '.join(STORES)}")
 
-    state = _prepare_data(app, store_name)
+    state = _prepare_data(app, store_name, wait_for_store)
     state.health = StoreHealth(app)
+    if state.store is not None and state.store.start_failure:
+        state.health.failed(StoreUnavailable(state.store.start_failure))  # its one log line
     app.extensions["session_lab"] = state
     app.session_interface = make_session_interface(app, state.store, state.health)
     if state.store_name == "redis" and state.store is not None:
@@ -102,7 +108,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def _prepare_data(app: Flask, store_name: str) -> SessionLabState:
+def _prepare_data(app: Flask, store_name: str, wait_for_store: bool) -> SessionLabState:
     data_dir = Path(app.config["DATA_DIR"] or default_data_dir())
     notices: list[str] = []
     if app.config.get("SECRET_KEY_FILE") and not app.config.get("SECRET_KEY"):
@@ -113,7 +119,7 @@ def _prepare_data(app: Flask, store_name: str) -> SessionLabState:
             loaded = load_or_create_secret_key(data_dir)
             app.config["SECRET_KEY"] = loaded.key
             notices.extend(loaded.notices)
-        store = _open_store(store_name, data_dir, app.config)
+        store = _open_store(store_name, data_dir, app.config, wait_for_store)
     except OSError as error:
         # A read-only or unusable data directory must not stop the lab: keep going in memory.
         notices.append(
@@ -125,7 +131,7 @@ def _prepare_data(app: Flask, store_name: str) -> SessionLabState:
         store_name = "memory" if store_name == "sqlite" else store_name
         store = MemoryStore() if store_name == "memory" else None
         if store_name == "redis":  # Redis needs no data directory
-            store = _open_store(store_name, data_dir, app.config)
+            store = _open_store(store_name, data_dir, app.config, wait_for_store)
         data_dir = None
     if isinstance(store, SqliteStore):
         notices.extend(store.notices)
@@ -139,11 +145,17 @@ def _prepare_data(app: Flask, store_name: str) -> SessionLabState:
     return SessionLabState(store_name, data_dir, store, notices)
 
 
-def _open_store(store_name: str, data_dir: Path, config: Mapping[str, Any]) -> SessionStore | None:
+def _open_store(
+    store_name: str, data_dir: Path, config: Mapping[str, Any], wait_for_store: bool = False
+) -> SessionStore | None:
     if store_name == "redis":
         from server.redis_store import RedisStore  # only this store needs redis-py loaded
 
-        return RedisStore(config["REDIS_URL"], prefix=config["REDIS_KEY_PREFIX"])
+        return RedisStore(
+            config["REDIS_URL"],
+            prefix=config["REDIS_KEY_PREFIX"],
+            require_answer=not wait_for_store,
+        )
     if store_name == "sqlite":
         return SqliteStore(sqlite_path(data_dir))
     if store_name == "memory":

@@ -132,7 +132,10 @@ class RedisStore(SessionStore):
     Every server process opens its own store on the same URL; Redis runs each command (and each
     script or transaction) alone, which makes rotation and the no-resurrection update atomic
     across processes. ``clock`` gives the time TTLs are measured from (tests pass a fixed one).
-    Raises :class:`RedisStartError` when Redis does not answer at start-up.
+    Raises :class:`RedisStartError` when Redis does not answer at start-up, unless
+    ``require_answer`` is false: then the store opens anyway, says why in
+    :attr:`start_failure`, and each operation fails with :class:`StoreUnavailable` until Redis
+    answers (as when Redis goes away mid-run).
     """
 
     def __init__(
@@ -141,6 +144,7 @@ class RedisStore(SessionStore):
         prefix: str = "session-lab:",
         clock: Callable[[], float] = time.time,
         grace: float = EXPIRY_GRACE,
+        require_answer: bool = True,
     ) -> None:
         self.url = url
         self.description = f"Redis at {redacted_url(url)}"
@@ -151,8 +155,10 @@ class RedisStore(SessionStore):
         try:
             self.client.ping()
         except redis.RedisError as error:
-            self.client.close()
-            raise RedisStartError(f"cannot reach Redis at {redacted_url(url)}: {error}") from error
+            self.start_failure = f"cannot reach Redis at {redacted_url(url)}: {error}"
+            if require_answer:
+                self.client.close()
+                raise RedisStartError(self.start_failure) from error
         self._update = self.client.register_script(_UPDATE)
         self._purge = self.client.register_script(_PURGE)
 

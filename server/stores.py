@@ -43,6 +43,8 @@ class SessionStore(ABC):
 
     #: Shown to users ("SQLite file ...", "memory").
     description = "session store"
+    #: Why the store did not answer when it was opened anyway (Redis under gunicorn), else None.
+    start_failure: str | None = None
 
     @abstractmethod
     def load(self, sid: str) -> SessionRecord | None:

@@ -34,8 +34,11 @@ class GunicornServer:
         """What gunicorn and the app wrote to stderr so far."""
         return self.log_path.read_text() if self.log_path.exists() else ""
 
-    def start(self) -> None:
-        """Start gunicorn and wait until a worker answers the login page."""
+    def start(self, ready: int = 200) -> None:
+        """Start gunicorn and wait until a worker answers the login page with ``ready``.
+
+        ``ready=503``: the store is down, and gunicorn is up all the same.
+        """
         self._log_file = self.log_path.open("a")
         self.process = subprocess.Popen(
             [
@@ -58,7 +61,7 @@ class GunicornServer:
                     self.stop()
                     raise RuntimeError(f"gunicorn exited: {self.log[-2000:]}")
                 try:
-                    if http.get(self.url + "/app_sessions/login/", timeout=2).status_code == 200:
+                    if http.get(self.url + "/app_sessions/login/", timeout=2).status_code == ready:
                         break
                 except requests.RequestException:  # not listening yet, or a worker booting
                     pass

@@ -236,6 +236,47 @@ def _redis_stops_and_starts(server: GunicornServer, own_redis) -> None:
     alice.close()
 
 
+def test_workers_booting_while_redis_is_down_serve_503s_then_logins_once_it_answers(
+    own_redis, tmp_path
+):
+    own_redis.stop()
+    env = {
+        "SESSION_LAB_STORE": "redis",
+        "SESSION_LAB_REDIS_URL": own_redis.url,
+        "SESSION_LAB_DATA_DIR": str(tmp_path / "data"),
+    }
+    server = GunicornServer(4, env, tmp_path / "gunicorn.log")
+    server.start(ready=503)  # gunicorn stays up: no worker fails to boot
+    try:
+        deadline = time.monotonic() + 60
+        while server.log.count("the session store fails") < 4:  # one line from each worker
+            assert time.monotonic() < deadline and server.process.poll() is None, server.log
+            time.sleep(0.1)
+        assert len(server.worker_pids()) == 4
+        with ThreadPoolExecutor(8) as pool:
+            pages = list(pool.map(lambda _: _login_form(server.url), range(16)))
+        assert {page.status_code for page in pages} == {503}
+        assert all("session store" in page.text.lower() for page in pages)
+
+        own_redis.start()
+        while server.log.count("the session store works again") < 4:  # every worker serves
+            assert time.monotonic() < deadline + 60, server.log[-2000:]
+            with ThreadPoolExecutor(8) as pool:
+                problems = [p for found in pool.map(_one_cycle, [server.url] * 8) for p in found]
+            assert problems == []  # full login cycles, on any worker
+    finally:
+        code = server.stop()
+    assert server.log.count("the session store fails") == 4  # once each, not per request
+    assert "Traceback" not in server.log and "Worker failed to boot" not in server.log
+    assert code == 0, server.log
+
+
+def _login_form(url: str) -> requests.Response:
+    with requests.Session() as http:
+        http.trust_env = False
+        return http.get(url + LOGIN, timeout=30)
+
+
 def _one_cycle(url: str) -> list[str]:
     with requests.Session() as http:
         http.trust_env = False

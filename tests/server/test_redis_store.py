@@ -165,3 +165,23 @@ def test_an_explicit_configuration_ignores_the_environment(tmp_path, monkeypatch
 
 def test_secured_page_constant_is_the_tutorials():
     assert SECURED == "/app_sessions/secured_page/"
+
+
+def test_from_the_environment_a_redis_down_at_start_gives_503s_until_it_answers(
+    own_redis, tmp_path, monkeypatch, caplog
+):
+    own_redis.stop()
+    monkeypatch.setenv("SESSION_LAB_STORE", "redis")
+    monkeypatch.setenv("SESSION_LAB_REDIS_URL", own_redis.url)
+    monkeypatch.setenv("SESSION_LAB_DATA_DIR", str(tmp_path / "data"))
+    app = create_app()  # as gunicorn's workers do: up, though Redis does not answer
+    client = app.test_client()
+    assert [client.get(LOGIN).status_code for _ in range(3)] == [503] * 3
+    assert caplog.text.count("the session store fails") == 1
+    own_redis.start()
+    SessionActions(ClientTransport(app)).login("alice")
+    assert "the session store works again" in caplog.text
+    close_app(app)
+    with pytest.raises(RedisStartError, match="cannot reach Redis"):  # given a config: checked
+        create_app({"SESSION_STORE": "redis", "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",
+                    "DATA_DIR": tmp_path / "cli"})  # fmt: skip
