@@ -60,6 +60,27 @@ class ServerSocketLost(RuntimeError):
     """The listening socket was closed while the server was serving."""
 
 
+def bind_listener(host: str, requested: int, previous: int | None) -> socket.socket:
+    """Listen on ``host:requested``; with ``requested`` 0, on ``previous`` again when still free.
+
+    ``requested`` 0 means any free port, but a restart had better keep the one it had, so
+    ``previous`` is tried first. Raises :class:`ServerStartError` when nothing can listen.
+    """
+    candidates = [requested]
+    if requested == 0 and previous:
+        candidates.insert(0, previous)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    last_error: OSError | None = None
+    for port in candidates:
+        try:
+            return socket.create_server((host, port), family=family)
+        except OSError as error:
+            last_error = error
+    raise ServerStartError(
+        f"cannot listen on {host}:{requested}: {last_error.strerror}"
+    ) from last_error
+
+
 class _StopServing(Exception):
     """Raised inside waitress's loop to end it, once :meth:`EmbeddedServer.stop` asks."""
 
@@ -270,22 +291,9 @@ class EmbeddedServer:
         return self.running
 
     def _bind(self) -> socket.socket:
-        candidates = [self.requested_port]
-        if self.requested_port == 0 and self.port:
-            candidates.insert(0, self.port)
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        last_error: OSError | None = None
-        for port in candidates:
-            try:
-                listener = socket.create_server((self.host, port), family=family)
-            except OSError as error:
-                last_error = error
-                continue
-            self.port = listener.getsockname()[1]
-            return listener
-        raise ServerStartError(
-            f"cannot listen on {self.host}:{self.requested_port}: {last_error.strerror}"
-        ) from last_error
+        listener = bind_listener(self.host, self.requested_port, self.port)
+        self.port = listener.getsockname()[1]
+        return listener
 
     def _serve(self, server: _WatchedServer) -> None:
         try:

@@ -20,7 +20,7 @@ import socket
 import ssl
 import threading
 
-from server.runner import ServerStartError
+from server.runner import ServerStartError, bind_listener
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,8 @@ class TlsFront:
         """The base URL, e.g. ``https://127.0.0.1:49153``."""
         if self.port is None:
             raise RuntimeError("the TLS front has not been started")
-        return f"https://{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"https://{host}:{self.port}"
 
     @property
     def running(self) -> bool:
@@ -139,21 +140,9 @@ class TlsFront:
             return self.url
 
     def _bind(self) -> socket.socket:
-        candidates = [self.requested_port]
-        if self.requested_port == 0 and self.port:
-            candidates.insert(0, self.port)
-        last_error: OSError | None = None
-        for port in candidates:
-            try:
-                listener = socket.create_server((self.host, port))
-            except OSError as error:
-                last_error = error
-                continue
-            self.port = listener.getsockname()[1]
-            return listener
-        raise ServerStartError(
-            f"cannot listen on {self.host}:{self.requested_port}: {last_error.strerror}"
-        ) from last_error
+        listener = bind_listener(self.host, self.requested_port, self.port)
+        self.port = listener.getsockname()[1]
+        return listener
 
     def _run(self, loop, listener: socket.socket, ready: concurrent.futures.Future) -> None:
         asyncio.set_event_loop(loop)
