@@ -13,20 +13,17 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import requests
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QApplication
 from requests.adapters import HTTPAdapter
+from take_screenshots import open_window, settle, wait_for
 
-from desktop.lab.embedded_lab import Lab
 from desktop.window.main_window import MainWindow
-from desktop.window.settings import LabSettings
 
 HERE = Path(__file__).resolve().parent
 SHOTS = HERE / "sharing"
@@ -89,24 +86,6 @@ def join(http: requests.Session, url: str, userid: str) -> None:
     http.get(url + SECURED, timeout=10).raise_for_status()
 
 
-def wait_for(app: QApplication, condition, timeout: float = 60.0) -> None:
-    """Spin the event loop until ``condition()`` is true."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the window did not reach the expected state")
-        app.processEvents()
-        time.sleep(0.01)
-
-
-def settle(app: QApplication, seconds: float = 1.5) -> None:
-    """Let the window take the class's requests (a few times a second) and repaint."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
-
-
 def with_dialog(window: MainWindow, dialog) -> QPixmap:
     """The window with the join dialog painted over its middle, as the projector shows it."""
     picture = window.grab()
@@ -124,19 +103,12 @@ def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     SHOTS.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
-        scratch = Path(scratch)
-        lab = Lab(store="sqlite", data_dir=scratch / "data")
-        lab.start()
-        settings = LabSettings(QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat))
-        window = MainWindow(lab, settings)
-        window.resize(1440, 900)
-        window.show()
-        wait_for(app, lambda: "Type Anything" in window.browser.page_view.toPlainText())
+        window = open_window(app, Path(scratch))
         url = window.sharing.share(SHARED)
         if url is None:
             raise SystemExit(f"could not share on {SHARED}")
         dialog = window.sharing.join_dialog
-        settle(app, 0.5)
+        settle(app)
         with_dialog(window, dialog).save(str(SHOTS / "join-dialog.png"))
         dialog.close()
 
@@ -148,15 +120,18 @@ def main() -> int:
         thief.cookies.update(students[1].cookies)
         thief.get(url + SECURED, timeout=10).raise_for_status()
         students[1].get(url + SECURED, timeout=10).raise_for_status()
+        # The window takes the class's requests a few times a second: wait until it has them.
+        roster = window.sharing.roster
+        wait_for(app, lambda: len(roster.devices) == len(STUDENTS) + 1)
         settle(app)
         window.grab().save(str(SHOTS / "window-shared.png"))
 
         view = window.sharing.show_class_view()
         view.resize(1366, 768)
+        wait_for(app, lambda: "1 hijack" in view.counts.text())
         settle(app)
         view.grab().save(str(SHOTS / "class-view.png"))
         window.close()
-        lab.close()
         app.processEvents()
     for name in ("join-dialog.png", "window-shared.png", "class-view.png"):
         print(f"{name}: done", flush=True)
