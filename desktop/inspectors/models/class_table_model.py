@@ -1,53 +1,64 @@
-"""The class view's table: one row per logged-in session, hijacked sessions marked."""
+"""The class view's table: one row per logged-in session, hijacked sessions marked.
+
+The rows are plain :class:`~desktop.inspectors.class_rows.ClassRow` values, copied into Qt's
+own items when they change. The view then paints and measures them without calling back into
+Python: while a class joins, the lab's server threads keep Python's interpreter lock busy, and
+a table that asked Python for every cell's text, colours and size held the window up for
+hundreds of milliseconds at each refresh.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 
 from desktop.inspectors.class_rows import ClassRow
-from desktop.inspectors.models.plain_table_model import PlainTableModel
 from desktop.ui.plain_text import plain_tooltip
 
 HIJACK_BACKGROUND = QColor("#b00020")
 HIJACK_TEXT = QColor("#ffffff")
 
 
-class ClassTableModel(PlainTableModel):
-    """Rows of :class:`~desktop.inspectors.class_rows.ClassRow`."""
+def cells(row: ClassRow) -> tuple[str, ...]:
+    """Return the user, the browsers holding the session, its id, last use, the alert."""
+    return (row.user, row.held_by, row.session, row.last_seen, row.alert)
+
+
+class ClassTableModel(QStandardItemModel):
+    """Rows of :class:`~desktop.inspectors.class_rows.ClassRow`, held as Qt items."""
 
     COLUMNS = ("User", "Held by", "Session", "Last seen", "Alert")
 
+    def __init__(self, parent=None) -> None:
+        super().__init__(0, len(self.COLUMNS), parent)
+        self.setHorizontalHeaderLabels(list(self.COLUMNS))
+        self._rows: list[ClassRow] = []
+
     def rows(self) -> list[ClassRow]:
         """Return the rows shown."""
-        return list(self._items)
+        return list(self._rows)
 
     def set_rows(self, rows: list[ClassRow]) -> None:
-        """Show ``rows``; cells that only changed are repainted, not the whole table."""
-        if rows == self._items:
+        """Show ``rows``; only the cells that changed are touched, so only they repaint."""
+        if rows == self._rows:
             return
-        if len(rows) == len(self._items):
-            self._items = list(rows)
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(rows) - 1, len(self.COLUMNS) - 1)
-            )
-            return
-        self.beginResetModel()
-        self._items = list(rows)
-        self.endResetModel()
+        self.setRowCount(len(rows))
+        for number, row in enumerate(rows):
+            if number < len(self._rows) and self._rows[number] == row:
+                continue
+            for column, text in enumerate(cells(row)):
+                self._set_cell(number, column, text, row.hijacked)
+        self._rows = list(rows)
 
-    def cells(self, row: ClassRow) -> tuple[str, ...]:
-        """Return the user, the browsers holding the session, its id, last use, the alert."""
-        return (row.user, row.held_by, row.session, row.last_seen, row.alert)
-
-    def role_data(self, row: ClassRow, index: int, column: int, role: int):
-        """Hijacked rows in white on red; tooltips show the whole cell as typed."""
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(self.cells(row)[column])
-        if not row.hijacked:
-            return None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return HIJACK_BACKGROUND
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return HIJACK_TEXT
-        return None
+    def _set_cell(self, row: int, column: int, text: str, hijacked: bool) -> None:
+        item = self.item(row, column)
+        if item is None:
+            item = QStandardItem()
+            item.setEditable(False)
+            self.setItem(row, column, item)
+        if item.text() != text:
+            item.setText(text)
+            item.setToolTip(plain_tooltip(text))  # as typed: a student's name is never HTML
+        background = QBrush(HIJACK_BACKGROUND) if hijacked else QBrush()
+        if item.background() != background:
+            item.setBackground(background)
+            item.setForeground(QBrush(HIJACK_TEXT) if hijacked else QBrush())
