@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from desktop.browser.cookie_rules import LOCALHOST_NOTE
 from desktop.browser.exchange import Exchange, header_value
 from desktop.browser.page_parser import parse_page
 from server.balancer import ROUTE_HEADER, SERVER_HEADER, STICKY_COOKIE, VIA
@@ -85,6 +86,7 @@ def explain(
     by_kind = {event.kind: event for event in events}
     sent = exchange.cookies_sent.get(cookie_name)
     set_cookie = next((c for c in exchange.cookies_set if c.name == cookie_name), None)
+    held_back = _held_back_reason(exchange, cookie_name) if sent is None else None
     sentences = []
     if expired := by_kind.get("expired"):
         sentences.append(
@@ -116,7 +118,9 @@ def explain(
         ]
     elif not sentences:
         sentences.append(
-            _quiet_exchange(exchange, by_kind, sent, set_cookie, server_side, signature_ok)
+            _quiet_exchange(
+                exchange, by_kind, sent, set_cookie, server_side, signature_ok, held_back
+            )
         )
     if (balancer := _balancer_sentence(exchange)) is not None:
         sentences.insert(0, balancer)
@@ -128,17 +132,6 @@ def explain(
         )
     if withheld := exchange.cookies_withheld:
         names = sorted({w.name for w in withheld})
-        own = next((w.reason for w in withheld if w.name == cookie_name), None)
-        if own is not None and sent is None:
-            # The visitor "without a session" has one: say why the browser kept it back.
-            why = own.split(" (Real browsers")[0]
-            sentences = [
-                s.replace(
-                    "The browser had no session cookie to send",
-                    f"The browser held back its session cookie ({why})",
-                )
-                for s in sentences
-            ]
         sentences.append(
             f"The browser held back {', '.join(names)}: see “Cookies held but not sent”."
         )
@@ -184,7 +177,24 @@ def _stale_form(exchange: Exchange) -> bool:
     return "csrf_token" in errors or any("CSRF" in text for text in errors.get("page", []))
 
 
-def _quiet_exchange(exchange, by_kind, sent, set_cookie, server_side, signature_ok) -> str:
+def _held_back_reason(exchange: Exchange, cookie_name: str) -> str | None:
+    """Say why the browser kept its session cookie back from ``exchange``, or None."""
+    own = next((w.reason for w in exchange.cookies_withheld if w.name == cookie_name), None)
+    # The note on real browsers and localhost belongs to the cookie's row, not to this sentence.
+    return own.removesuffix(LOCALHOST_NOTE) if own is not None else None
+
+
+def _no_cookie_sent(held_back: str | None) -> str:
+    """Begin the sentence for a request without a session cookie: none, or one held back."""
+    if held_back is None:
+        return "The browser had no session cookie to send"
+    # The visitor "without a session" has one: say why the browser kept it back.
+    return f"The browser held back its session cookie ({held_back})"
+
+
+def _quiet_exchange(
+    exchange, by_kind, sent, set_cookie, server_side, signature_ok, held_back
+) -> str:
     if not server_side:
         if sent and signature_ok is False:
             return (
@@ -203,7 +213,7 @@ def _quiet_exchange(exchange, by_kind, sent, set_cookie, server_side, signature_
             return (
                 "The browser sent its session cookie; the server checked its signature and read it."
             )
-        return "The browser had no session cookie to send."
+        return _no_cookie_sent(held_back) + "."
     if changed := by_kind.get("changed"):
         return (
             f"The browser sent its session cookie; the server found session "
@@ -216,6 +226,4 @@ def _quiet_exchange(exchange, by_kind, sent, set_cookie, server_side, signature_
         )
     if sent:
         return "The browser sent a session cookie, but the server had no session for it."
-    return (
-        "The browser had no session cookie to send, so the server saw a visitor without a session."
-    )
+    return _no_cookie_sent(held_back) + ", so the server saw a visitor without a session."
