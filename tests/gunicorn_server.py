@@ -6,11 +6,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
+from helpers import poll_until
 from redis_server import free_port
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -53,22 +53,23 @@ class GunicornServer:
             stdout=subprocess.DEVNULL,
             stderr=self._log_file,
         )  # fmt: skip
-        deadline = time.monotonic() + 30
         with requests.Session() as http:
             http.trust_env = False
-            while True:
+
+            def answers() -> bool:
                 if self.process.poll() is not None:
-                    self.stop()
                     raise RuntimeError(f"gunicorn exited: {self.log[-2000:]}")
                 try:
-                    if http.get(self.url + "/app_sessions/login/", timeout=2).status_code == ready:
-                        break
+                    page = http.get(self.url + "/app_sessions/login/", timeout=2)
                 except requests.RequestException:  # not listening yet, or a worker booting
-                    pass
-                if time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError("gunicorn did not answer within 30 s")
-                time.sleep(0.1)
+                    return False
+                return page.status_code == ready
+
+            try:
+                poll_until(answers, 30, "gunicorn answering", every=0.1)
+            except (AssertionError, RuntimeError):
+                self.stop()
+                raise
 
     def worker_pids(self) -> set[int]:
         """Return the process ids of gunicorn's workers (Linux: read from /proc)."""

@@ -6,6 +6,8 @@ import re
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,3 +108,17 @@ class ArrivalsWatch(threading.Event):
     def wait(self, timeout=None):
         self.arrived.set()
         return super().wait(timeout)
+
+
+def poll_until(condition: Callable[[], object], timeout: float, what: str, every: float = 0.05):
+    """Return ``condition()`` once it is true; fail naming ``what`` after ``timeout`` seconds.
+
+    For state that gives no signal to wait on: another process (a server starting, a log line,
+    Redis expiring a key) or a socket's inner state. Qt code waits with qtbot.waitUntil instead.
+    """
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout} s")
+        time.sleep(every)
+    return result

@@ -6,11 +6,11 @@ import os
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 import redis
+from helpers import poll_until
 
 REDIS_SERVER = shutil.which("redis-server")
 
@@ -60,16 +60,19 @@ class RedisServer:
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
         client = redis.Redis(port=self.port, socket_connect_timeout=1)
-        deadline = time.monotonic() + 10
-        while True:
+
+        def answers() -> bool:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"redis-server exited at start (port {self.port})")
             try:
-                client.ping()
-                break
+                return client.ping()
             except redis.ConnectionError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"redis-server did not start on port {self.port}") from None
-                time.sleep(0.05)
-        client.close()
+                return False
+
+        try:
+            poll_until(answers, 10, f"redis-server answering on port {self.port}")
+        finally:
+            client.close()
 
     def stop(self) -> None:
         """Stop the server (its data is gone)."""

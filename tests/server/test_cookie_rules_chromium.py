@@ -16,7 +16,6 @@ import json
 import os
 import ssl
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -45,13 +44,45 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 TIMEOUT_MS = 10_000
+WAIT_S = TIMEOUT_MS / 1000
 PIXEL = (
     b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
     b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
 )
 
 
-def _cookie_app(seen: list[tuple[str, str, str]]) -> Flask:
+class Seen:
+    """The requests /echo and /img saw; a test waits for one (the server's threads add them)."""
+
+    def __init__(self) -> None:
+        self._requests: list[tuple[str, str, str]] = []
+        self._changed = threading.Condition()
+
+    def append(self, seen: tuple[str, str, str]) -> None:
+        """Note a request (path, method, Cookie header) and wake whoever waits."""
+        with self._changed:
+            self._requests.append(seen)
+            self._changed.notify_all()
+
+    def clear(self) -> None:
+        """Forget what was seen."""
+        with self._changed:
+            self._requests.clear()
+
+    def cookies_of(self, what: str, method: str, timeout: float) -> set[str]:
+        """Wait for a ``method`` to /``what``; return the names of the cookies it carried."""
+
+        def found() -> str | None:
+            return next((c for w, m, c in self._requests if (w, m) == (what, method)), None)
+
+        with self._changed:
+            if not self._changed.wait_for(lambda: found() is not None, timeout):
+                raise AssertionError(f"Chromium sent no {method} to /{what}")
+            cookies = found()
+        return {pair.split("=", 1)[0] for pair in cookies.split("; ") if pair}
+
+
+def _cookie_app(seen: Seen) -> Flask:
     app = Flask(__name__)
 
     @app.get("/set")
@@ -90,7 +121,7 @@ class Sites:
     """The cookie app served over HTTP and HTTPS, and what its /echo and /img saw."""
 
     def __init__(self, tmp: Path) -> None:
-        self.seen: list[tuple[str, str, str]] = []
+        self.seen = Seen()
         app = _cookie_app(self.seen)
         ca = trustme.CA()
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -155,16 +186,6 @@ def _set(context: BrowserContext, base: str, headers: list[str]) -> None:
     page.close()
 
 
-def _wait_for(sites: Sites, what: str, method: str) -> set[str]:
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while time.monotonic() < deadline:
-        for seen_what, seen_method, cookies in sites.seen:
-            if (seen_what, seen_method) == (what, method):
-                return {pair.split("=", 1)[0] for pair in cookies.split("; ") if pair}
-        time.sleep(0.05)
-    raise AssertionError(f"Chromium sent no {method} to /{what}")
-
-
 @pytest.mark.parametrize("case", STORE_CASES, ids=lambda c: f"{c.scheme}:{c.header}")
 def test_chromium_keeps_what_the_lab_keeps(case: StoreCase, chromium, sites):
     _set(chromium, sites.base(case.scheme), [case.header])
@@ -183,14 +204,15 @@ def test_chromium_sends_what_the_lab_sends(case: SendCase, chromium, sites):
     page = chromium.new_page()
     if case.how == "user":
         page.goto(target + "/echo")
-        sent = _wait_for(sites, "echo", "GET")
+        sent = sites.seen.cookies_of("echo", "GET", WAIT_S)
     elif case.how == "image":
         page.goto(attack + "&img=1")
-        sent = _wait_for(sites, "img", "GET")
+        sent = sites.seen.cookies_of("img", "GET", WAIT_S)
     else:
         page.goto(attack)
         page.click("#l" if case.how == "link" else "#b")
-        sent = _wait_for(sites, "echo", "GET" if case.how == "link" else "POST")
+        method = "GET" if case.how == "link" else "POST"
+        sent = sites.seen.cookies_of("echo", method, WAIT_S)
     page.close()
     assert sent == case.sent, f"Chromium: {case.rule}"
     assert lab_sends(case) == case.sent, f"the lab: {case.rule}"

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 from gunicorn_server import GunicornServer
-from helpers import LOGIN, LOGOUT, SECURED, browser_login, csrf_token
+from helpers import LOGIN, LOGOUT, SECURED, browser_login, csrf_token, poll_until
 
 from server.watch_target import open_feed
 
@@ -248,10 +248,12 @@ def test_workers_booting_while_redis_is_down_serve_503s_then_logins_once_it_answ
     server = GunicornServer(4, env, tmp_path / "gunicorn.log")
     server.start(ready=503)  # gunicorn stays up: no worker fails to boot
     try:
-        deadline = time.monotonic() + 60
-        while server.log.count("the session store fails") < 4:  # one line from each worker
-            assert time.monotonic() < deadline and server.process.poll() is None, server.log
-            time.sleep(0.1)
+
+        def every_worker_failed() -> bool:  # one line from each worker, gunicorn still up
+            assert server.process.poll() is None, server.log
+            return server.log.count("the session store fails") >= 4
+
+        poll_until(every_worker_failed, 60, "each worker said the store fails", every=0.1)
         assert len(server.worker_pids()) == 4
         with ThreadPoolExecutor(8) as pool:
             pages = list(pool.map(lambda _: _login_form(server.url), range(16)))
@@ -259,8 +261,9 @@ def test_workers_booting_while_redis_is_down_serve_503s_then_logins_once_it_answ
         assert all("session store" in page.text.lower() for page in pages)
 
         own_redis.start()
+        deadline = time.monotonic() + 60
         while server.log.count("the session store works again") < 4:  # every worker serves
-            assert time.monotonic() < deadline + 60, server.log[-2000:]
+            assert time.monotonic() < deadline, server.log[-2000:]
             with ThreadPoolExecutor(8) as pool:
                 problems = [p for found in pool.map(_one_cycle, [server.url] * 8) for p in found]
             assert problems == []  # full login cycles, on any worker

@@ -9,6 +9,7 @@ import pytest
 import requests
 import trustme
 from flask import Flask, request
+from helpers import poll_until
 
 from server.runner import EmbeddedServer, ServerStartError
 from server.tls_front import TlsFront
@@ -110,7 +111,6 @@ def test_both_sides_of_a_connection_send_at_once(front, ca_file):
 
 def test_a_stop_during_handshakes_leaves_no_connection_open(ca, scheme_app):
     import gc
-    import time
 
     inner = EmbeddedServer(scheme_app, url_scheme="https")
     inner.start()
@@ -118,10 +118,7 @@ def test_a_stop_during_handshakes_leaves_no_connection_open(ca, scheme_app):
     front.start()
     # Ten clients connect and never start their handshake: the front waits on each.
     clients = [socket.create_connection(("127.0.0.1", front.port)) for _ in range(10)]
-    deadline = time.monotonic() + 10
-    while len(front._open) < 10 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert len(front._open) == 10
+    poll_until(lambda: len(front._open) == 10, 10, "the front holds all ten", every=0.01)
     assert front.stop(2.0)
     for client in clients:
         assert client.recv(1) == b""  # closed by the front

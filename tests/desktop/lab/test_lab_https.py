@@ -10,7 +10,7 @@ import time
 
 import pytest
 import requests
-from helpers import LOGIN, SECURED
+from helpers import LOGIN, SECURED, poll_until
 
 from desktop.lab.embedded_lab import STOP_TIMEOUT, Lab
 from desktop.lab.https_settings import set_hsts, set_secure_cookie
@@ -129,10 +129,8 @@ def test_the_lab_stops_within_the_window_s_2_s_with_https_clients_half_way(https
     requesting = context.wrap_socket(socket.create_connection(address), server_hostname=address[0])
     requesting.sendall(b"GET " + LOGIN.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n")
     front = https_lab.https.front
-    deadline = time.monotonic() + 10
-    while len(front._open) < 3 and time.monotonic() < deadline:  # both clients, one upstream
-        time.sleep(0.01)
-    assert len(front._open) == 3
+    # Both clients and one connection upstream.
+    poll_until(lambda: len(front._open) == 3, 10, "the front holds both clients", every=0.01)
     started = time.monotonic()
     assert https_lab.stop()
     # The window stops the lab as it closes, and its whole shutdown must fit in 2 s.
