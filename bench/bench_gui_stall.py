@@ -39,13 +39,15 @@ import tempfile
 import time
 from pathlib import Path
 
-import requests
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QTableView, QTextBrowser
-from requests.adapters import HTTPAdapter
 
 from desktop.lab.embedded_lab import Lab
 from desktop.window.main_window import MainWindow
+
+# The students' devices the tests use: a client bound to an address of its own.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from devices import FIREFOX_ANDROID, device
 
 INTERVAL_MS = 5
 TARGET_STALL_MS = 50
@@ -214,26 +216,9 @@ def report(meter: StallMeter, cycles: int, seconds: float, exchanges: int) -> bo
     return meets
 
 
-class _FromAddress(HTTPAdapter):
-    """Connects from one loopback address: the server sees each student as its own device."""
-
-    def __init__(self, address: str) -> None:
-        self._address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self._address, 0)
-        return super().init_poolmanager(*args, **kwargs)
-
-
 def _student(url: str, number: int) -> dict:
     """Log student ``number`` in from 127.0.1.N and reload the secured page; note other names."""
-    http = requests.Session()
-    http.trust_env = False
-    http.mount("http://", _FromAddress(f"127.0.1.{number}"))
-    http.headers["User-Agent"] = (
-        f"Mozilla/5.0 (Android 14; Mobile; rv:132.0) Gecko/132.0 Firefox/132.0 student{number}"
-    )
+    http = device(f"127.0.1.{number}", f"{FIREFOX_ANDROID} student{number}")
     userid = f"student{number}"
     login = f"{url}/app_sessions/login/"
     began = time.perf_counter()

@@ -17,26 +17,23 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import requests
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QApplication
-from requests.adapters import HTTPAdapter
 from take_screenshots import open_window, settle, wait_for
+
+# The students' devices the tests use: a client bound to an address of its own.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from devices import FIREFOX_ANDROID, SAFARI_IPHONE, device, join
 
 from desktop.window.main_window import MainWindow
 
 HERE = Path(__file__).resolve().parent
 SHOTS = HERE / "sharing"
 SHARED = "127.0.0.2"
-LOGIN = "/app_sessions/login/"
 SECURED = "/app_sessions/secured_page/"
 STUDENTS = [
-    ("amira", "Mozilla/5.0 (Android 14; Mobile; rv:132.0) Gecko/132.0 Firefox/132.0"),
-    (
-        "ben",
-        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
-        "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
-    ),
+    ("amira", FIREFOX_ANDROID),
+    ("ben", SAFARI_IPHONE),
     (
         "chloe",
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -54,36 +51,6 @@ STUDENTS = [
     ),
 ]
 THIEF_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
-
-
-class _FromAddress(HTTPAdapter):
-    """Connects from one loopback address: the server sees each student as a device of its own."""
-
-    def __init__(self, address: str) -> None:
-        self._address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self._address, 0)
-        return super().init_poolmanager(*args, **kwargs)
-
-
-def device(number: int, user_agent: str) -> requests.Session:
-    """A student's browser: its own address, its own User-Agent."""
-    http = requests.Session()
-    http.trust_env = False
-    http.headers["User-Agent"] = user_agent
-    http.mount("http://", _FromAddress(f"127.0.1.{number}"))
-    return http
-
-
-def join(http: requests.Session, url: str, userid: str) -> None:
-    """Log ``userid`` in over the shared address and open the secured page."""
-    form = http.get(url + LOGIN, timeout=10)
-    token = form.text.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
-    data = {"csrf_token": token, "userid": userid, "passwd": "secret"}
-    http.post(url + LOGIN, data=data, timeout=10).raise_for_status()
-    http.get(url + SECURED, timeout=10).raise_for_status()
 
 
 def with_dialog(window: MainWindow, dialog) -> QPixmap:
@@ -112,11 +79,11 @@ def main() -> int:
         with_dialog(window, dialog).save(str(SHOTS / "join-dialog.png"))
         dialog.close()
 
-        students = [device(n, agent) for n, (_, agent) in enumerate(STUDENTS, start=1)]
+        students = [device(f"127.0.1.{n}", agent) for n, (_, agent) in enumerate(STUDENTS, 1)]
         for http, (userid, _) in zip(students, STUDENTS, strict=True):
-            join(http, url, userid)
+            join(http, url, userid).raise_for_status()
         # The thief copies ben's cookie into a browser of their own and opens the secured page.
-        thief = device(len(STUDENTS) + 1, THIEF_AGENT)
+        thief = device(f"127.0.1.{len(STUDENTS) + 1}", THIEF_AGENT)
         thief.cookies.update(students[1].cookies)
         thief.get(url + SECURED, timeout=10).raise_for_status()
         students[1].get(url + SECURED, timeout=10).raise_for_status()
