@@ -116,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("Session Lab")
     app.setApplicationVersion(app_version())
     app.setDesktopFileName("session-lab")
+    from desktop.app.gui_thread_gc import collect_on_gui_thread
+
+    collect_on_gui_thread(app)  # Qt objects in garbage cycles die on the GUI thread only
 
     if args.reset:
         from desktop.app.reset import reset_lab

@@ -12,6 +12,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture(autouse=True)
+def gc_on_the_gui_thread(qapp):
+    """As the app does: garbage cycles holding Qt objects are collected on the GUI thread.
+
+    Per test, so that the server tests (no Qt, no event loop) keep Python's own collector.
+    """
+    from desktop.app.gui_thread_gc import collect_on_gui_thread
+
+    collector = collect_on_gui_thread(qapp)
+    yield collector
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
 def isolated_settings(tmp_path_factory):
     """Keep QSettings (geometry, store, font size) out of the user's real configuration."""
     from PySide6.QtCore import QSettings
