@@ -42,6 +42,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QTableView, QTextBrowser
 
+from desktop.app.gui_thread_gc import collect_on_gui_thread
 from desktop.lab.embedded_lab import Lab
 from desktop.window.main_window import MainWindow
 
@@ -363,6 +364,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         os.environ["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")
         app = QApplication.instance() or QApplication([sys.argv[0]])
+        collect_on_gui_thread(app)  # as the app does
         lab = Lab(store="sqlite", data_dir=Path(tmp) / "data")
         lab.start()
         try:
