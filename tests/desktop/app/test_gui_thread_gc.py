@@ -29,15 +29,17 @@ def test_cycles_die_on_the_gui_thread_even_when_another_thread_allocates(qtbot, 
     died_on: list[str] = []
     Cycle(died_on)
 
-    def allocate() -> None:  # far past every threshold: Python would collect here
-        junk = [[] for _ in range(50_000)]
-        del junk
+    kept: list[list] = []
+
+    def allocate() -> None:  # far past every threshold, and kept: Python would collect here
+        kept.extend([] for _ in range(50_000))
 
     worker = threading.Thread(target=allocate, name="server-worker")
     worker.start()
     worker.join()
     assert died_on == []  # nothing was collected on the worker
     qtbot.waitUntil(lambda: died_on == ["MainThread"], timeout=5000)
+    kept.clear()
 
 
 def test_collection_is_handed_back_to_python(qapp):
