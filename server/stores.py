@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import threading
@@ -20,6 +21,30 @@ from server.records import SessionRecord, checked_record
 log = logging.getLogger(__name__)
 
 _serializer = TaggedJSONSerializer()
+# Plain JSON types: Flask's tagged serializer leaves values of exactly these types as they are.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def dump_data(data: dict) -> str:
+    """Return session data as the JSON text Flask's tagged serializer writes (sorted keys).
+
+    A session of plain strings and numbers (what the lab's pages store) is written by ``json``
+    directly: the same text, without the serializer's per-value tag checks on every write.
+    """
+    for key, value in data.items():
+        # A key starting with a space could read back as one of the serializer's tags.
+        if type(key) is not str or key[:1] == " " or type(value) not in _PLAIN:
+            return _serializer.dumps(data)
+    return json.dumps(data, separators=(",", ":"), sort_keys=True)
+
+
+def load_data(text: str) -> object:
+    """Return the session data of JSON text written by :func:`dump_data` (or by hand)."""
+    # Every tag of Flask's serializer is a key starting with a space; text where no string
+    # starts with one (nor hides it in an escape) has no tag to undo, and ``json`` reads it.
+    if '" ' not in text and "\\u" not in text:
+        return json.loads(text)
+    return _serializer.loads(text)
 
 
 class StoreUnavailable(RuntimeError):
@@ -82,7 +107,7 @@ class SessionStore(ABC):
 
 def _copy(record: SessionRecord) -> SessionRecord:
     # Through the same JSON as the SQLite store: nobody shares a mutable value with the store.
-    return record.with_data(_serializer.loads(_serializer.dumps(record.data)))
+    return record.with_data(load_data(dump_data(record.data)))
 
 
 class MemoryStore(SessionStore):
@@ -129,7 +154,8 @@ class MemoryStore(SessionStore):
         return expired
 
 
-_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # what _to_text writes; isoformat is faster than strftime
+_EPOCH = datetime(1970, 1, 1)  # naive UTC, as the stored times are
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -144,12 +170,16 @@ CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires);
 
 
 def _to_text(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).strftime(_TIME_FORMAT)
+    # The same text as strftime(_TIME_FORMAT): microseconds always written, so that the text
+    # order is the time order (the purge compares expiry times as text).
+    return datetime.fromtimestamp(epoch, UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _from_text(text: str) -> float:
-    # fromisoformat reads what _to_text writes, several times faster than strptime.
-    return datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()
+    # fromisoformat reads what _to_text writes, several times faster than strptime; the
+    # subtraction is what an aware datetime's timestamp() computes, without its time zone work.
+    # A hand-written offset is ignored, as it always was: every stored time is UTC.
+    return (datetime.fromisoformat(text).replace(tzinfo=None) - _EPOCH).total_seconds()
 
 
 def record_from_row(row: tuple, path: Path) -> SessionRecord | None:
@@ -160,7 +190,7 @@ def record_from_row(row: tuple, path: Path) -> SessionRecord | None:
     sid, data, created, last_seen, expires = row
     try:
         return checked_record(
-            sid, _serializer.loads(data), _from_text(created), _from_text(last_seen),
+            sid, load_data(data), _from_text(created), _from_text(last_seen),
             _from_text(expires),
         )  # fmt: skip
     except (TypeError, ValueError) as error:
@@ -288,7 +318,7 @@ class SqliteStore(SessionStore):
     def save(self, record: SessionRecord, *, create: bool) -> bool:
         """Insert or update one row; an update of a deleted row changes nothing."""
         values = (
-            _serializer.dumps(record.data),
+            dump_data(record.data),
             _to_text(record.created),
             _to_text(record.last_seen),
             _to_text(record.expires),
@@ -329,7 +359,7 @@ class SqliteStore(SessionStore):
         """
         values = (
             record.sid,
-            _serializer.dumps(record.data),
+            dump_data(record.data),
             _to_text(record.created),
             _to_text(record.last_seen),
             _to_text(record.expires),

@@ -7,11 +7,23 @@ import json
 import sqlite3
 import threading
 import time
+from datetime import UTC, datetime
 
 import pytest
+from flask import Flask
+from flask.json.tag import TaggedJSONSerializer
+from markupsafe import Markup
 
 from server.records import SessionRecord
-from server.stores import MemoryStore, SessionStore, SqliteStore
+from server.stores import (
+    MemoryStore,
+    SessionStore,
+    SqliteStore,
+    _from_text,
+    _to_text,
+    dump_data,
+    load_data,
+)
 
 T0 = 1_700_000_000.0
 
@@ -222,3 +234,37 @@ def test_a_hand_edited_unreadable_row_is_skipped_not_fatal(tmp_path, column, gar
         assert store.purge_expired(now + 120)[0].sid == "good" * 8
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"userid": "alice", "csrf_token": "ab" * 20},
+        {"userid": "zoë", "n": 3, "x": 1.5, "ok": True, "none": None},
+        {"quote": 'he said "hi" '},
+        {" t": [1, 2]},  # a key that looks like one of Flask's tags
+        {"pair": (1, 2), "raw": b"\x00", "nested": {"a": [1, "b"]}},
+        {"html": Markup("<b>bold</b>"), "when": datetime(2026, 1, 1, tzinfo=UTC)},
+    ],
+)
+def test_session_data_is_written_and_read_as_flasks_tagged_json(data):
+    # The store's shortcut for plain data must give Flask's own text, and read it back the same.
+    with Flask(__name__).app_context():  # where Flask's serializer sorts keys, as in a request
+        flask_text = TaggedJSONSerializer().dumps(data)
+        assert dump_data(data) == flask_text
+    assert load_data(flask_text) == TaggedJSONSerializer().loads(flask_text)
+
+
+@pytest.mark.parametrize(
+    "text", ['{ "userid": "alice" }', '{"a":"\\u0020t"}', '{" t":["a"]}', '{"x":{" t":[1]}}']
+)
+def test_hand_written_session_data_reads_as_flasks_tagged_json(text):
+    assert load_data(text) == TaggedJSONSerializer().loads(text)
+
+
+@pytest.mark.parametrize("epoch", [0.0, T0, T0 + 0.000001, T0 + 0.5, 253_402_214_399.999999])
+def test_stored_times_are_utc_text_with_microseconds_read_back_exactly(epoch):
+    text = _to_text(epoch)
+    assert text == datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    assert _from_text(text) == datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()
