@@ -138,7 +138,11 @@ class InspectorPanel(QSplitter):
         self._store_fit.timeout.connect(self._fit_store)
         self.session_model.dataChanged.connect(self._fit_holders)
         self.traffic_table.selectionModel().selectionChanged.connect(self._show_selected)
-        self.traffic_model.rowsInserted.connect(self._follow_latest)
+        # A redirect's exchanges arrive together: the newest is shown once, after all of them
+        # (each detail is a page of HTML to lay out, a few milliseconds of the GUI thread).
+        self._follow = QTimer(self, singleShot=True, interval=0)
+        self._follow.timeout.connect(self._follow_latest)
+        self.traffic_model.rowsInserted.connect(self._follow.start)
 
         self.timeline_views = TimelineViews(self.traffic_table, self.traffic_model)
         self.sequence_diagram = self.timeline_views.diagram
