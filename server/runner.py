@@ -193,6 +193,8 @@ class EmbeddedServer:
 
     ``on_error`` is called (from the server thread) if serving fails after start-up.
     ``url_scheme`` "https" tells the app its requests arrive over TLS (a front ends it).
+    ``listener`` is a socket already listening (bound by another process): the first start
+    serves it instead of binding one.
     """
 
     def __init__(
@@ -203,6 +205,7 @@ class EmbeddedServer:
         on_error: Callable[[BaseException], None] | None = None,
         limits: ServerLimits | None = None,
         url_scheme: str = "http",
+        listener: socket.socket | None = None,
     ) -> None:
         self.app = app
         self.host = host
@@ -216,6 +219,7 @@ class EmbeddedServer:
         self._dispatcher: _NamedDispatcher | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._given_listener = listener
 
     @property
     def url(self) -> str:
@@ -291,7 +295,9 @@ class EmbeddedServer:
         return self.running
 
     def _bind(self) -> socket.socket:
-        listener = bind_listener(self.host, self.requested_port, self.port)
+        listener, self._given_listener = self._given_listener, None
+        if listener is None:
+            listener = bind_listener(self.host, self.requested_port, self.port)
         self.port = listener.getsockname()[1]
         return listener
 

@@ -14,11 +14,6 @@ SAME_SITE_CHOICES = ("Strict", "Lax", "None", "unset")
 DEFAULT_SAME_SITE = "Lax"
 
 
-def _set(lab, key: str, value) -> None:
-    lab.config[key] = value
-    lab.app.config[key] = value
-
-
 def same_site(lab) -> str:
     """Return the SameSite the lab's session cookie is given (one of SAME_SITE_CHOICES)."""
     value = lab.app.config.get("SESSION_COOKIE_SAMESITE")
@@ -29,7 +24,7 @@ def set_same_site(lab, value: str) -> None:
     """Give the session cookie this SameSite from its next Set-Cookie on ("unset": none)."""
     if value not in SAME_SITE_CHOICES:
         raise ValueError(f"unknown SameSite {value!r}")
-    _set(lab, "SESSION_COOKIE_SAMESITE", None if value == "unset" else value)
+    lab.set_config("SESSION_COOKIE_SAMESITE", None if value == "unset" else value)
 
 
 def remember_me(lab) -> bool:
@@ -39,7 +34,7 @@ def remember_me(lab) -> bool:
 
 def set_remember_me(lab, on: bool) -> None:
     """Offer "Remember me" on the login form, or not (tokens already issued stay valid)."""
-    _set(lab, "REMEMBER_ME", on)
+    lab.set_config("REMEMBER_ME", on)
 
 
 def remember_tokens(lab) -> list[RememberToken]:

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from desktop.lab.class_server import ClassServer
 from desktop.lab.lab_certificate import LabCertificate, make_certificate
 from desktop.lab.lab_https import LabHttps
 from desktop.lab.lab_share import ClassRequests, LabShare, stop_together
@@ -99,7 +100,7 @@ class Lab:
         self.other_site: EmbeddedServer | None = None
         #: The local network address the lab is shared on (started with the lab), or None.
         self.share_address = share_address
-        self.share: LabShare | None = None
+        self.share: ClassServer | LabShare | None = None
         self.class_requests = ClassRequests(self.app)
         #: Whether the lab serves over https too (started with the lab), its port and CA.
         self.https_wanted = https
@@ -249,7 +250,11 @@ class Lab:
         Raises ValueError for something that is not an IP address, and
         :class:`~server.runner.ServerStartError` when it cannot be listened on.
         """
-        share = LabShare(self.app, address, self.server.port or 0, on_error=self._share_failed)
+        port = self.server.port or 0
+        if self.state.store_name == "memory":  # in this process's memory: served from here
+            share = LabShare(self.app, address, port, on_error=self._share_failed)
+        else:  # from a process of its own, so a busy class never stalls the window
+            share = ClassServer(self.app, self.config, address, port, on_error=self._share_failed)
         if self.share is not None:
             self.share.end(STOP_TIMEOUT)
         self.share = None
@@ -262,6 +267,17 @@ class Lab:
         if self.share is not None:
             self.share.end(STOP_TIMEOUT)
         self.share = self.share_address = None
+
+    def _settings_changed(self) -> None:
+        # The class's server process keeps its own copy of the app's settings.
+        if isinstance(self.share, ClassServer):
+            self.share.update()
+
+    def set_config(self, key: str, value) -> None:
+        """Change a setting of the running app and of the app a restart builds."""
+        self.config[key] = value
+        self.app.config[key] = value
+        self._settings_changed()
 
     def _share_failed(self, error: BaseException) -> None:
         # The shared listener's failure is the server's failure, told the same way.
@@ -335,6 +351,7 @@ class Lab:
         interface = self.app.session_interface
         if isinstance(interface, ServerSideSessionInterface):
             interface.idle_lifetime, interface.absolute_lifetime = idle, absolute
+        self._settings_changed()
 
     def set_switch(self, name: str, on: bool) -> None:
         """Turn one of :data:`WEAKENING` on or off."""
@@ -347,6 +364,7 @@ class Lab:
         elif name == "weak_key":
             self.app.secret_key = WEAK_KEY if on else self._generated_key
         (self.switches.add if on else self.switches.discard)(name)
+        self._settings_changed()
 
     def set_fix(self, name: str, on: bool) -> None:
         """Turn one of :data:`FIXES` on or off."""
@@ -355,6 +373,7 @@ class Lab:
         if name == "post_logout":
             self.app.config["LOGOUT_REQUIRES_POST"] = on
         (self.fixes.add if on else self.fixes.discard)(name)
+        self._settings_changed()
 
     def weakened(self) -> list[str]:
         """Say, in words, which weakening switches are on."""
@@ -365,6 +384,7 @@ class Lab:
         self._generated_key = replace_secret_key(self.state.data_dir)
         if "weak_key" not in self.switches:
             self.app.secret_key = self._generated_key
+        self._settings_changed()
 
     def other_site_url(self, page: str = LOGIN_BAIT) -> str:
         """Start (once) and return the URL of a page on another site (login or logout CSRF)."""

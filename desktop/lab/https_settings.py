@@ -13,11 +13,6 @@ DEFAULT_COOKIE_NAME = "sessionid"
 HSTS_SECONDS = 600
 
 
-def _set(lab, key: str, value) -> None:
-    lab.config[key] = value
-    lab.app.config[key] = value
-
-
 def secure_cookie(lab) -> bool:
     """Whether the session cookie is set with the Secure attribute."""
     return bool(lab.app.config["SESSION_COOKIE_SECURE"])
@@ -25,7 +20,7 @@ def secure_cookie(lab) -> bool:
 
 def set_secure_cookie(lab, on: bool) -> None:
     """Mark the session cookie (and the remember-me cookie) Secure from its next Set-Cookie."""
-    _set(lab, "SESSION_COOKIE_SECURE", on)
+    lab.set_config("SESSION_COOKIE_SECURE", on)
 
 
 def set_cookie_name(lab, name: str) -> None:
@@ -35,7 +30,7 @@ def set_cookie_name(lab, name: str) -> None:
     """
     if name not in COOKIE_NAMES:
         raise ValueError(f"unknown cookie name {name!r}")
-    _set(lab, "SESSION_COOKIE_NAME", name)
+    lab.set_config("SESSION_COOKIE_NAME", name)
 
 
 def hsts(lab) -> bool:
@@ -45,7 +40,7 @@ def hsts(lab) -> bool:
 
 def set_hsts(lab, on: bool) -> None:
     """Send the lab's HSTS header over https (to the lab's browser only), or not."""
-    _set(lab, "LAB_HSTS_SECONDS", HSTS_SECONDS if on else 0)
+    lab.set_config("LAB_HSTS_SECONDS", HSTS_SECONDS if on else 0)
 
 
 def https_settings_default(lab) -> None:

@@ -1,9 +1,11 @@
-"""Share the lab on the local network: its app served on a second address, the class's requests.
+"""Share the lab on the local network: the address, its checks, the class's requests.
 
-The loopback server stays as it is; sharing adds a second :class:`~server.runner.EmbeddedServer`
-over the same app, bound to one local network address (never ``0.0.0.0``: the teacher picks the
-network). It has its own worker threads, so a busy room does not slow the teacher's browsers,
-and its own limits. Stopping it leaves the lab on loopback only. Plain Python, no Qt.
+The loopback server stays as it is; sharing serves the same lab on one local network address
+as well (never ``0.0.0.0``: the teacher picks the network), with its own workers and limits, so
+a busy room does not slow the teacher's browsers. Stopping it leaves the lab on loopback only.
+The class is served from a process of its own (:class:`~desktop.lab.class_server.ClassServer`);
+a lab whose sessions live in its memory serves it here, from a second
+:class:`~server.runner.EmbeddedServer` over the same app (:class:`LabShare`). Plain Python, no Qt.
 """
 
 from __future__ import annotations
@@ -70,6 +72,25 @@ def share_address_for(requested: str | None) -> tuple[str | None, str]:
     return None, "This computer has no local network address, so the lab is not shared."
 
 
+def trust_shared_address(app: Flask, address: str) -> bool:
+    """Trust ``address`` as a Host and mark ``app`` shared on it; return whether it was added."""
+    hosts = app.config["ALLOWED_HOSTS"]
+    entry = host_entry(address)
+    app.config["SHARED_ADDRESS"] = address
+    if entry in hosts:
+        return False
+    hosts.append(entry)
+    return True
+
+
+def forget_shared_address(app: Flask, address: str, added: bool) -> None:
+    """Undo :func:`trust_shared_address` (the Host stays trusted if it was before)."""
+    if added:
+        with contextlib.suppress(ValueError):
+            app.config["ALLOWED_HOSTS"].remove(host_entry(address))
+    app.config["SHARED_ADDRESS"] = None
+
+
 class ClassRequests:
     """Collects the class's requests from the server's threads until the window takes them."""
 
@@ -134,12 +155,7 @@ class LabShare:
                 raise
             self.server.requested_port = 0  # the loopback port is taken there: any port will do
             self.server.start()
-        hosts = self.app.config["ALLOWED_HOSTS"]
-        entry = host_entry(self.address)
-        if entry not in hosts:
-            hosts.append(entry)
-            self._added_host = True
-        self.app.config["SHARED_ADDRESS"] = self.address
+        self._added_host = trust_shared_address(self.app, self.address)
         return self.url
 
     def stop(self, timeout: float) -> bool:
@@ -149,11 +165,8 @@ class LabShare:
     def end(self, timeout: float) -> bool:
         """Stop sharing: stop listening, stop trusting the address, forget the rate limits."""
         stopped = self.stop(timeout)
-        if self._added_host:
-            with contextlib.suppress(ValueError):
-                self.app.config["ALLOWED_HOSTS"].remove(host_entry(self.address))
-            self._added_host = False
-        self.app.config["SHARED_ADDRESS"] = None
+        forget_shared_address(self.app, self.address, self._added_host)
+        self._added_host = False
         rate_limiter(self.app).clear()
         return stopped
 

@@ -7,19 +7,40 @@ import concurrent.futures
 import pytest
 import requests
 from devices import FIREFOX_ANDROID, SHARED, device, join
-from helpers import LOGIN
+from helpers import LOGIN, SECURED, poll_until
 
+from desktop.lab import cookie_settings
+from desktop.lab.class_server import ClassServer, ClassServerFailed
 from desktop.lab.embedded_lab import Lab
 from desktop.lab.lab_share import (
+    LabShare,
     check_address,
     host_entry,
     local_addresses,
     share_address_for,
     stop_together,
 )
+from server.events import ALL_SIGNALS
 from server.runner import ServerStartError
 
 STUDENTS = 40
+WAIT = 15  # seconds for the class server process to pass on what it saw
+
+
+class Seen:
+    """The class's requests the lab has collected so far (they come from another process)."""
+
+    def __init__(self, lab: Lab) -> None:
+        self.lab = lab
+        self.requests = []
+
+    def until(self, condition, what: str) -> list:
+        def taken():
+            self.requests += self.lab.class_requests.take()
+            return condition(self.requests)
+
+        poll_until(taken, WAIT, what)
+        return self.requests
 
 
 @pytest.fixture
@@ -41,10 +62,104 @@ def test_students_join_over_the_shared_address_and_a_foreign_host_is_refused(sha
     assert "answers only to the names it was told to trust" in foreign.text
     # The lab's own address works as before, and the class's requests were collected.
     assert device().get(shared_lab.url + LOGIN, timeout=10).status_code == 200
-    seen = shared_lab.class_requests.take()
-    assert [s.path for s in seen][:2] == [LOGIN, LOGIN]
+    # The form, the login, the page it leads to (opened again), then the foreign Host's refusal.
+    seen = Seen(shared_lab).until(lambda seen: len(seen) >= 5, "the student's requests")
+    assert [(s.path, s.status) for s in seen] == [
+        (LOGIN, 200), (LOGIN, 302), (SECURED, 200), (SECURED, 200), (LOGIN, 400)
+    ]  # fmt: skip
     assert {s.user_agent for s in seen} == {FIREFOX_ANDROID}
     assert shared_lab.class_requests.take() == []
+
+
+def test_the_class_is_served_by_a_process_of_its_own_that_tells_the_lab(shared_lab):
+    assert isinstance(shared_lab.share, ClassServer)
+    assert shared_lab.share.serving.wait(WAIT)
+    created = []
+    for signal in ALL_SIGNALS.values():
+        signal.connect(lambda sender, event: created.append(event), shared_lab.app, weak=False)
+    phone = device("127.0.1.7")
+    join(phone, shared_lab.share_url, "sam")
+    sid = phone.cookies["sessionid"]
+    # The lab's own app publishes the child's events, so the window's bridge sees them.
+    poll_until(lambda: any(e.sid == sid for e in created), WAIT, "the student's session event")
+    assert {r.sid: r.data.get("userid") for r in shared_lab.sessions()}[sid] == "sam"
+
+
+def test_what_the_teacher_changes_reaches_the_class_s_server(shared_lab):
+    phone = device("127.0.1.8")
+    assert (
+        "SameSite=Lax" in phone.get(shared_lab.share_url + LOGIN, timeout=10).headers["Set-Cookie"]
+    )
+    cookie_settings.set_same_site(shared_lab, "Strict")
+    poll_until(
+        lambda: (
+            "SameSite=Strict" in device().get(shared_lab.share_url + LOGIN).headers["Set-Cookie"]
+        ),
+        WAIT,
+        "the new SameSite on the shared address",
+    )
+    # Login CSRF works on the shared address too: a form without its token is taken.
+    shared_lab.set_switch("no_csrf", True)
+    poll_until(
+        lambda: "Set-Cookie" not in device().get(shared_lab.share_url + LOGIN).headers,
+        WAIT,
+        "a form without a CSRF token (so no session) on the shared address",
+    )
+    forged = phone.post(
+        shared_lab.share_url + LOGIN, data={"userid": "mallory", "passwd": "x"}, timeout=10
+    )
+    assert "Welcome USER: mallory !" in forged.text
+    shared_lab.set_switch("no_csrf", False)
+    poll_until(
+        lambda: (
+            device()
+            .post(shared_lab.share_url + LOGIN, data={"userid": "m", "passwd": "x"})
+            .status_code
+            == 400
+        ),
+        WAIT,
+        "the CSRF check back on the shared address",
+    )
+
+
+def test_a_class_server_that_dies_is_reported(tmp_path):
+    failures = []
+    lab = Lab(store="sqlite", data_dir=tmp_path / "data", on_server_error=failures.append)
+    lab.start()
+    try:
+        lab.share_on(SHARED)
+        assert lab.share.serving.wait(WAIT)
+        lab.share._process.kill()
+        poll_until(lambda: failures, WAIT, "the report of the class server's end")
+        assert isinstance(failures[0], ClassServerFailed)
+        assert not lab.share.running
+        assert lab.stop()  # stopping what already ended is quick and clean
+    finally:
+        lab.close()
+
+
+def test_a_class_server_stopped_as_it_starts_ends_cleanly(tmp_path):
+    lab = Lab(store="sqlite", data_dir=tmp_path / "data")
+    lab.start()
+    try:
+        lab.share_on(SHARED)
+        process = lab.share._process
+        assert lab.stop()  # at once: the child may still be importing Flask
+        assert not process.is_alive()
+        assert lab.start() and lab.share.serving.wait(WAIT)  # shared again on restart
+        assert device().get(lab.share_url + LOGIN, timeout=10).status_code == 200
+    finally:
+        lab.close()
+
+
+def test_a_lab_in_memory_serves_the_class_from_the_window_s_process(tmp_path):
+    lab = Lab(store="memory", data_dir=tmp_path / "data", share_address=SHARED)
+    lab.start()
+    try:
+        assert isinstance(lab.share, LabShare)  # a second process could not see its sessions
+        assert "Welcome USER: sam !" in join(device(), lab.share_url, "sam").text
+    finally:
+        lab.close()
 
 
 def test_stop_sharing_returns_to_loopback_only(shared_lab):
@@ -99,9 +214,10 @@ def test_helpers():
     assert not stop_together([lambda: True, lambda: False])
 
 
-def test_the_rate_limit_holds_over_the_network(tmp_path):
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_the_rate_limit_holds_over_the_network(tmp_path, store):
     lab = Lab(
-        store="memory",
+        store=store,
         data_dir=tmp_path / "data",
         extra_config={"RATE_LIMIT_BURST": 10, "RATE_LIMIT_PER_SECOND": 0.01},
         share_address=SHARED,
@@ -151,8 +267,9 @@ def test_forty_students_join_at_once_without_cross_talk(shared_lab):
     assert len(set(sids)) == STUDENTS
     users = {r.sid: r.data.get("userid") for r in shared_lab.sessions()}
     assert [users[sid] for sid in sids] == [f"student{n}" for n in range(1, STUDENTS + 1)]
-    seen = shared_lab.class_requests.take()
-    assert len({s.address for s in seen}) == STUDENTS
+    Seen(shared_lab).until(
+        lambda seen: len({s.address for s in seen}) == STUDENTS, "every student's requests"
+    )
 
 
 def test_the_share_option_picks_an_address():
