@@ -389,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         os.environ["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")
         app = QApplication.instance() or QApplication([sys.argv[0]])
-        collect_on_gui_thread(app)  # as the app does
+        collector = collect_on_gui_thread(app)  # as the app does
         lab = Lab(store="sqlite", data_dir=Path(tmp) / "data")
         lab.start()
         try:
@@ -397,6 +397,7 @@ def main(argv: list[str] | None = None) -> int:
             window.inspectors.timeline_views.show_diagram()  # drawn during every cycle
             window.show()
             wait_for_text(window.findChild(QTextBrowser, "page_view"), "Type Anything for User")
+            collector.settle()  # as the app does once its window is up
             meter = StallMeter()
             meter.start()
             began = time.perf_counter()

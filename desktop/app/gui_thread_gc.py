@@ -5,17 +5,26 @@ app that is often a worker of the embedded server or a browser's request thread,
 that holds a Qt object then destroys it there: Qt takes its connection lock on that thread and
 PySide waits for the interpreter lock, while the GUI thread holds that lock and waits for Qt's
 (a window that hangs for good; seen as a hung test). So automatic collection is switched off
-and a timer on the GUI thread collects instead, each generation when Python's own thresholds
-say it is due. Plain reference counting still frees everything else at once, on any thread.
+and a timer on the GUI thread collects instead, each generation when Python's own rules say it
+is due. Plain reference counting still frees everything else at once, on any thread.
+
+A full collection walks every object the app holds: about 90 ms with the window and the lab
+up, a freeze on the projector. So once the window is up, :meth:`GuiThreadCollector.settle`
+collects once and freezes what lives then (``gc.freeze``: modules, widgets, the lab, which live
+as long as the app), and, as Python does, a full collection waits until the objects that
+reached the oldest generation since the last one are a quarter of those it kept.
 """
 
 from __future__ import annotations
 
 import gc
+import time
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Slot
 
-INTERVAL_MS = 250  # how often the counts are looked at; a collection takes well under 1 ms
+INTERVAL_MS = 250  # how often the counts are looked at; a young collection takes under 1 ms
+FULL_CHECK_INTERVAL = 2.0  # seconds between two counts of the oldest generation (a list of it)
+LONG_LIVED_RATIO = 0.25  # Python's own: full collection once the newcomers are this share
 
 
 class GuiThreadCollector(QObject):
@@ -24,6 +33,8 @@ class GuiThreadCollector(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._thresholds = gc.get_threshold()
+        self._long_lived = 0  # objects the oldest generation kept at its last collection
+        self._next_full_check = 0.0
         self._timer = QTimer(self, interval=INTERVAL_MS)
         self._timer.timeout.connect(self.collect_if_due)
         self.start()
@@ -37,11 +48,33 @@ class GuiThreadCollector(QObject):
     def collect_if_due(self) -> int | None:
         """Collect the oldest generation that is due, as Python would; return it, or None."""
         counts = gc.get_count()
-        for generation in (2, 1, 0):
+        if counts[2] > self._thresholds[2] and self._full_collection_due():
+            gc.collect(2)
+            self._long_lived = len(gc.get_objects(generation=2))
+            return 2
+        for generation in (1, 0):
             if counts[generation] > self._thresholds[generation]:
                 gc.collect(generation)
                 return generation
         return None
+
+    def _full_collection_due(self) -> bool:
+        # Counting the oldest generation lists it: done every few seconds at most.
+        now = time.monotonic()
+        if now < self._next_full_check:
+            return False
+        self._next_full_check = now + FULL_CHECK_INTERVAL
+        newcomers = len(gc.get_objects(generation=2)) - self._long_lived
+        return newcomers > self._long_lived * LONG_LIVED_RATIO
+
+    def settle(self) -> None:
+        """Collect everything once, then leave out of later collections what lives now.
+
+        For the app once its window is up: what it built to start lives until it quits.
+        """
+        gc.collect()
+        gc.freeze()
+        self._long_lived = 0
 
     def stop(self) -> None:
         """Hand collection back to Python."""
@@ -58,3 +91,10 @@ def collect_on_gui_thread(app: QCoreApplication) -> GuiThreadCollector:
     else:
         collector.start()
     return collector
+
+
+def settle_once_started(app: QCoreApplication) -> None:
+    """Have ``app``'s collector :meth:`~GuiThreadCollector.settle` once its event loop runs."""
+    collector = app.findChild(GuiThreadCollector)
+    if collector is not None:
+        QTimer.singleShot(0, collector, collector.settle)

@@ -12,6 +12,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from desktop.app.crash_reporter import CrashReporter
+from desktop.app.gui_thread_gc import settle_once_started
 from desktop.app.launcher import icon_path
 from desktop.app.quit_signals import QuitOnSignals
 from desktop.lab.embedded_lab import Lab
@@ -68,6 +69,7 @@ def run_app(app: QApplication, args: argparse.Namespace, log_path: Path) -> int:
     window.destroyed.connect(app.quit)
     log.info("Session Lab %s serving %s (%s store)", app.applicationVersion(), lab.url, store)
     window.show()
+    settle_once_started(app)  # what the app built to start is left out of later collections
     try:
         return app.exec()
     finally:

@@ -7,6 +7,7 @@ import threading
 
 from PySide6.QtCore import QObject
 
+from desktop.app import gui_thread_gc
 from desktop.app.gui_thread_gc import collect_on_gui_thread
 
 
@@ -48,3 +49,46 @@ def test_collection_is_handed_back_to_python(qapp):
     assert gc.isenabled()
     collector.start()
     assert not gc.isenabled()
+
+
+class FakeGc:
+    """The oldest generation past its threshold, holding ``old`` objects (none frozen)."""
+
+    def __init__(self, old: int) -> None:
+        self.old = old
+        self.collected: list[int] = []
+
+    def get_count(self):
+        return (0, 0, 11)
+
+    def get_objects(self, generation=None):
+        return [None] * self.old
+
+    def collect(self, generation=2):
+        self.collected.append(generation)
+        return 0
+
+
+def test_a_full_collection_waits_for_a_quarter_more_long_lived_objects(qapp, monkeypatch):
+    collector = collect_on_gui_thread(qapp)
+    fake = FakeGc(old=1000)
+    monkeypatch.setattr(gui_thread_gc, "gc", fake)
+    monkeypatch.setattr(gui_thread_gc, "FULL_CHECK_INTERVAL", 0.0)
+    collector._long_lived = 0
+    assert collector.collect_if_due() == 2  # everything in it is new: due
+    assert collector._long_lived == 1000
+    fake.old = 1200  # a fifth more: not yet, as Python would not either
+    assert collector.collect_if_due() is None and fake.collected == [2]
+    fake.old = 1300  # more than a quarter: due
+    assert collector.collect_if_due() == 2 and fake.collected == [2, 2]
+
+
+def test_settling_leaves_what_lives_out_of_later_collections(qapp):
+    collector = collect_on_gui_thread(qapp)
+    before = len(gc.get_objects(generation=2))
+    try:
+        collector.settle()
+        assert gc.get_freeze_count() > before / 2  # the oldest generation, and what it held
+        assert len(gc.get_objects(generation=2)) < before / 10  # left for full collections
+    finally:
+        gc.unfreeze()  # the other tests' objects are not the app's for good
