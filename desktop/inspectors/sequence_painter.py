@@ -7,6 +7,8 @@ of the viewport are visited (the layout finds them by bisection).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPalette, QPen, QPolygonF
 
@@ -52,13 +54,21 @@ def _arrow(painter: QPainter, line: Line, x1: float, x2: float, y: float, pen: Q
     )
 
 
-def _hop(
-    view, painter: QPainter, hop: Hop, top: float, colours: _Colours, x0: float, row_band
-) -> float:
+@dataclass(frozen=True)
+class _Frame:
+    """What every hop of one paint shares: measured once per paint, not once per hop."""
+
+    colours: _Colours
+    metrics: QFontMetricsF
+    line_height: float
+    char: float
+    lane_x: dict[str, float]  # each lane's lifeline, in viewport coordinates
+
+
+def _hop(painter: QPainter, hop: Hop, top: float, frame: _Frame, row_band) -> float:
     """Draw one hop's lines from ``top``; return the y of its arrow."""
-    metrics = QFontMetricsF(view.font())
-    lh, char = view.line_height, metrics.averageCharWidth()
-    lane_x = {key: view.lane_x(key) - x0 for key in view.layout_model.lane_index()}
+    colours, metrics, lane_x = frame.colours, frame.metrics, frame.lane_x
+    lh, char = frame.line_height, frame.char
     arrow = next(line for line in hop.lines if line.kind == "hop")
     left = min(lane_x[arrow.source], lane_x[arrow.target]) + char
     arrow_y = top
@@ -103,10 +113,12 @@ def paint_diagram(view, painter: QPainter) -> None:
     x0, scrolled = view.horizontalScrollBar().value(), view.verticalScrollBar().value()
     _, lane_width = view._geometry()
     lanes = layout.lanes
+    lane_x = {key: view.lane_x(key) - x0 for key in layout.lane_index()}
+    frame = _Frame(colours, metrics, lh, metrics.averageCharWidth(), lane_x)
     pen = QPen(colours.muted, 1, Qt.PenStyle.DashLine)
     painter.setPen(pen)
     for lane in lanes:
-        x = view.lane_x(lane.key) - x0
+        x = lane_x[lane.key]
         painter.drawLine(QPointF(x, header), QPointF(x, height))
 
     first = int(scrolled // lh)
@@ -130,14 +142,14 @@ def paint_diagram(view, painter: QPainter) -> None:
             painter.drawRect(band.adjusted(1, 1, -2, -2))
         painter.setPen(colours.muted)
         painter.drawText(QPointF(4 - x0, top + lh * 0.8 - metrics.descent() - 3), f"#{hop.number}")
-        arrows[row] = _hop(view, painter, hop, top, colours, x0, row_band)
+        arrows[row] = _hop(painter, hop, top, frame, row_band)
         source = hop.redirect_from
         if source is not None:
             before = layout.hops[source]
             y0 = header + (before.arrow_line) * lh + lh * 0.8 - scrolled
             y1 = arrows[row]
             arrow = next(line for line in hop.lines if line.kind == "hop")
-            x = min(view.lane_x(arrow.source), view.lane_x(arrow.target)) - x0
+            x = min(lane_x[arrow.source], lane_x[arrow.target])
             path = QPainterPath(QPointF(x, y0))
             path.cubicTo(QPointF(x - 18, y0), QPointF(x - 18, y1), QPointF(x - 2, y1))
             painter.setPen(QPen(colours.muted, 1.2))
@@ -146,7 +158,7 @@ def paint_diagram(view, painter: QPainter) -> None:
 
     painter.fillRect(QRectF(0, 0, width, header), colours.window)
     for lane in lanes:
-        x = view.lane_x(lane.key) - x0
+        x = lane_x[lane.key]
         box = QRectF(x - lane_width / 2 + 6, header * 0.12, lane_width - 12, header * 0.76)
         painter.setPen(QPen(colours.muted, 1))
         painter.setBrush(colours.lane)

@@ -116,7 +116,7 @@ def test_only_the_hops_on_screen_are_painted(qtbot, panel, make_exchange, monkey
     monkeypatch.setattr(
         painter_module,
         "_hop",
-        lambda view, p, hop, *rest: painted.append(hop.row) or real(view, p, hop, *rest),
+        lambda p, hop, *rest: painted.append(hop.row) or real(p, hop, *rest),
     )
     diagram.viewport().repaint()
     assert painted and max(painted) == 4999
