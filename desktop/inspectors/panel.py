@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.inspectors.column_fit import content_widths
 from desktop.inspectors.exchange_report import render_exchange
 from desktop.inspectors.models.cookie_table_model import CookieTableModel
 from desktop.inspectors.models.remember_table_model import RememberTokenModel
@@ -42,12 +43,17 @@ def cookie_line_style() -> str:
 def fit_columns(view: QTableView) -> None:
     """Fit every column but the last (which stretches) to its header and rows on screen."""
     model = view.model()
-    for column in range(model.columnCount() - 1):
-        view.resizeColumnToContents(column)
-    cap = getattr(view, "column_cap", None)
     last = model.columnCount() - 1
+    widths = content_widths(view)
+    for column in range(last):
+        if widths is None:
+            view.resizeColumnToContents(column)
+        else:
+            view.setColumnWidth(column, widths[column])
+    cap = getattr(view, "column_cap", None)
     wanted = sum(view.columnWidth(c) for c in range(last) if not view.isColumnHidden(c))
-    if wanted + view.sizeHintForColumn(last) <= view.viewport().width():
+    last_width = view.sizeHintForColumn(last) if widths is None else widths[last]
+    if wanted + last_width <= view.viewport().width():
         return  # room for everything: ids stay whole
     if cap is not None:  # a long id must not push the data it names out of sight
         column, chars = cap
@@ -256,9 +262,10 @@ class InspectorPanel(QSplitter):
     @Slot()
     def _fit_store(self) -> None:
         if self._store_fit_all:
-            fit_columns(self.session_table)
+            fit_columns(self.session_table)  # "Held by" with the others
+        elif self._store_fit_holders:
+            self.session_table.setColumnWidth(1, content_widths(self.session_table)[1])
         if self._store_fit_all or self._store_fit_holders:
-            self.session_table.resizeColumnToContents(1)
             self._show_holders_if_useful()
         self._store_fit_all = self._store_fit_holders = False
 

@@ -14,6 +14,10 @@ class PlainTableModel(QAbstractTableModel):
 
     Subclasses say what a row's cells read (:meth:`cells`) and may answer other roles in
     :meth:`role_data`; they bracket every change of ``_items`` with Qt's begin…/end… calls.
+
+    A view asks for each cell several times (its size, its paint, each role), and a row's
+    cells are computed together: they are kept until the model next says anything changed
+    (any of its change signals), which it must say anyway for views to show the change.
     """
 
     COLUMNS: ClassVar[tuple[str, ...]] = ()
@@ -21,10 +25,37 @@ class PlainTableModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._items: list[Any] = []
+        self._cells: dict[int, tuple[Any, tuple[str, ...]]] = {}  # id(item): (item, cells)
+        for signal in (
+            self.dataChanged,
+            self.headerDataChanged,
+            self.layoutChanged,
+            self.modelReset,
+            self.rowsInserted,
+            self.rowsRemoved,
+            self.rowsMoved,
+        ):
+            signal.connect(self._forget_cells)
 
     def cells(self, item: Any) -> tuple[str, ...]:
         """Return the text of each column for ``item``."""
         raise NotImplementedError
+
+    def _forget_cells(self, *_) -> None:
+        self._cells.clear()
+
+    def cells_of(self, item: Any) -> tuple[str, ...]:
+        """Return :meth:`cells` of ``item``, computed once until the model next changes."""
+        kept = self._cells.get(id(item))
+        if kept is not None and kept[0] is item:
+            return kept[1]
+        cells = self.cells(item)
+        self._cells[id(item)] = (item, cells)
+        return cells
+
+    def row_cells(self, row: int) -> tuple[str, ...]:
+        """Return the text of each column of ``row``."""
+        return self.cells_of(self._items[row])
 
     def role_data(self, item: Any, row: int, column: int, role: int) -> Any:
         """Answer a role other than DisplayRole, or None."""
@@ -48,7 +79,7 @@ class PlainTableModel(QAbstractTableModel):
             return None
         item = self._items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.cells(item)[index.column()]
+            return self.cells_of(item)[index.column()]
         return self.role_data(item, index.row(), index.column(), role)
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Slot
 from PySide6.QtGui import QFont
@@ -16,7 +15,8 @@ from server.records import SessionEvent, SessionRecord
 
 
 def _clock(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch).strftime("%H:%M:%S")
+    # time.strftime, not datetime's: that one imports a module on every call.
+    return time.strftime("%H:%M:%S", time.localtime(epoch))
 
 
 SHORT_VALUE = 12  # longer values (a CSRF token) are cut in the Data column; tooltips show all
@@ -154,7 +154,7 @@ class SessionTableModel(PlainTableModel):
         """Mark the row of this client's session; tooltips repeat the cell."""
         mine = record.sid == self.current_sid
         if role == Qt.ItemDataRole.ToolTipRole:
-            text = self.cells(record)[column]
+            text = self.cells_of(record)[column]
             if column == len(self.COLUMNS) - 1:
                 text = json.dumps(record.data, ensure_ascii=False, default=str)
             text = f"{text}\n(this client's cookie names this session)" if mine else text
