@@ -85,6 +85,25 @@ def test_the_class_is_served_by_a_process_of_its_own_that_tells_the_lab(shared_l
     assert {r.sid: r.data.get("userid") for r in shared_lab.sessions()}[sid] == "sam"
 
 
+@pytest.mark.parametrize("store", ["cookie", "redis"])
+def test_every_store_two_processes_can_share_serves_the_class_from_its_own(
+    tmp_path, request, store
+):
+    extra = {"REDIS_URL": request.getfixturevalue("redis_url")} if store == "redis" else {}
+    lab = Lab(store=store, data_dir=tmp_path / "data", extra_config=extra, share_address=SHARED)
+    lab.start()
+    try:
+        assert isinstance(lab.share, ClassServer)
+        phone = device("127.0.1.9")
+        assert "Welcome USER: sam !" in join(phone, lab.share_url, "sam").text
+        # The lab's own address takes the student's cookie: one key, one store.
+        cookie = {"sessionid": phone.cookies["sessionid"]}
+        assert "Welcome USER: sam !" in device().get(lab.url + SECURED, cookies=cookie).text
+        Seen(lab).until(lambda seen: len(seen) >= 4, "the student's requests")
+    finally:
+        lab.close()
+
+
 def test_what_the_teacher_changes_reaches_the_class_s_server(shared_lab):
     phone = device("127.0.1.8")
     assert (
