@@ -203,6 +203,9 @@ PURGE_BATCH = 500  # rows deleted per statement: the lock is free between batche
 # A pause between batches: reading the deleted rows holds the GIL, and requests need it too.
 PURGE_PAUSE = 0.02
 _PROBE_ID = "-write-probe-"
+# Rows written between two checkpoints. A row written is a few pages of the WAL, so this is about
+# SQLite's own threshold (1,000 pages); a purge batch is always followed by one.
+CHECKPOINT_ROWS = 250
 
 
 class CorruptDatabaseError(Exception):
@@ -235,6 +238,8 @@ class SqliteStore(SessionStore):
         #: Set when a corrupt file was found and moved aside at start-up.
         self.recovered_from: CorruptDatabaseError | None = None
         self._lock = threading.Lock()
+        self._rows_since_checkpoint = 0
+        self._checkpointer: threading.Thread | None = None
         # Created private before SQLite opens it: SQLite gives -wal and -shm the same mode.
         self.notices = private_file(self.path) + tighten_existing(*self._companions())
         try:
@@ -270,6 +275,10 @@ class SqliteStore(SessionStore):
             # In WAL mode NORMAL loses no committed data on a crash of the process, only on a
             # power loss the last commits; it saves an fsync on every write.
             conn.execute("PRAGMA synchronous=NORMAL")
+            # SQLite's automatic checkpoint runs inside whichever commit crosses its threshold:
+            # under our lock, copying the WAL into the file and syncing it (100 ms and more), so
+            # every request waits. The store checkpoints beside the lock instead (_wrote).
+            conn.execute("PRAGMA wal_autocheckpoint=0")
             conn.executescript(_SCHEMA)
             if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise _DamagedDatabase("PRAGMA quick_check found damage")
@@ -303,6 +312,35 @@ class SqliteStore(SessionStore):
                 yield self._conn
             except sqlite3.Error as error:
                 raise StoreUnavailable(f"cannot {doing} {self.path}: {error}") from error
+            if doing == "write":
+                self._wrote(1)
+
+    def _wrote(self, rows: int) -> None:
+        # Called under the lock: starts a checkpoint once enough rows were written, unless one
+        # is still running (the next one then catches up).
+        self._rows_since_checkpoint += rows
+        if self._rows_since_checkpoint < CHECKPOINT_ROWS:
+            return
+        if self._checkpointer is not None and self._checkpointer.is_alive():
+            return
+        self._rows_since_checkpoint = 0
+        self._checkpointer = threading.Thread(
+            target=self._checkpoint, name="session-store-checkpoint", daemon=True
+        )
+        self._checkpointer.start()
+
+    def _checkpoint(self) -> None:
+        # On a connection of its own, outside the lock: a passive checkpoint waits for no reader
+        # or writer, so requests go on reading and writing the WAL while it copies and syncs.
+        try:
+            conn = sqlite3.connect(self.path, timeout=5.0)
+            try:
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error as error:
+            # The WAL only grows until the next checkpoint; failing writes report themselves.
+            log.warning("could not checkpoint %s: %s", self.path, error)
 
     def _row_to_record(self, row: tuple) -> SessionRecord | None:
         return record_from_row(row, self.path)
@@ -397,12 +435,16 @@ class SqliteStore(SessionStore):
                     " RETURNING id, data, created, last_seen, expires",
                     (_to_text(now), PURGE_BATCH),
                 ).fetchall()
+                self._wrote(len(rows))
             purged.extend(record for row in rows if (record := self._row_to_record(row)))
             if len(rows) < PURGE_BATCH:
                 return purged
             time.sleep(PURGE_PAUSE)
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (after a checkpoint still running)."""
+        checkpointer = self._checkpointer
+        if checkpointer is not None:
+            checkpointer.join(10)
         with self._lock:
             self._conn.close()

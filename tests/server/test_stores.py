@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from server.records import SessionRecord
 from server.stores import (
+    CHECKPOINT_ROWS,
     MemoryStore,
     SessionStore,
     SqliteStore,
@@ -268,3 +269,22 @@ def test_stored_times_are_utc_text_with_microseconds_read_back_exactly(epoch):
     text = _to_text(epoch)
     assert text == datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     assert _from_text(text) == datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()
+
+
+def test_the_sqlite_store_checkpoints_beside_its_requests_not_inside_one(tmp_path):
+    # SQLite's automatic checkpoint would copy and sync the WAL inside some request's commit,
+    # under the store's lock; the store runs it on a thread of its own instead.
+    store = SqliteStore(tmp_path / "sessions.sqlite3")
+    with contextlib.closing(sqlite3.connect(store.path)) as other:
+        assert store._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        for i in range(CHECKPOINT_ROWS - 1):
+            store.save(record(f"s{i:04}"), create=True)
+        assert store._checkpointer is None
+        store.save(record("last"), create=True)
+        assert store._checkpointer.name == "session-store-checkpoint"
+        store._checkpointer.join(10)
+        # Every frame written so far is in the file already: nothing is left to copy.
+        _busy, frames, copied = other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert frames > 0 and copied == frames
+    assert len(store.records()) == CHECKPOINT_ROWS
+    store.close()
