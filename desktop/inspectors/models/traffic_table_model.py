@@ -45,7 +45,8 @@ class TrafficTableModel(PlainTableModel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._cells: dict[int, tuple[str, ...]] = {}
+        # By number, kept as rows arrive (PlainTableModel's own cache is emptied at each one).
+        self._entry_cells: dict[int, tuple[str, ...]] = {}
 
     def entries(self) -> list[TrafficEntry]:
         """Return every entry."""
@@ -75,15 +76,15 @@ class TrafficTableModel(PlainTableModel):
         """Forget every exchange."""
         self.beginResetModel()
         self._items.clear()
-        self._cells.clear()
+        self._entry_cells.clear()
         self.endResetModel()
 
     def cells(self, entry: TrafficEntry) -> tuple[str, ...]:
         """Return number, browser, method, path, status and the cookies that crossed."""
         # Entries never change, and views ask for every cell many times: compute each once.
-        cached = self._cells.get(entry.number)
+        cached = self._entry_cells.get(entry.number)
         if cached is None:
-            cached = self._cells[entry.number] = self._compute_cells(entry)
+            cached = self._entry_cells[entry.number] = self._compute_cells(entry)
         return cached
 
     def _compute_cells(self, entry: TrafficEntry) -> tuple[str, ...]:

@@ -243,6 +243,21 @@ def test_status_400_and_up_is_red(qapp, make_exchange, status, red):
     assert (cell(model, 0, 0, Role.ForegroundRole) == severity_colour("error")) is red
 
 
+def test_a_timeline_row_s_text_is_made_once_as_rows_arrive(traffic, make_exchange, monkeypatch):
+    # An exchange never changes: a new row below it must not make its text again.
+    made = []
+    compute = TrafficTableModel._compute_cells
+    monkeypatch.setattr(
+        traffic,
+        "_compute_cells",
+        lambda entry: made.append(entry.number) or compute(traffic, entry),
+    )
+    for number in (3, 4):
+        cell(traffic, 0, 0)
+        traffic.append(TrafficEntry(make_exchange(number=number), (), "Next."))
+    assert made.count(1) == 1
+
+
 def test_traffic_append_and_clear(qtbot, traffic, make_exchange):
     entry = TrafficEntry(make_exchange(number=3), (SessionEvent("created", SID_C),), "Third.")
     with qtbot.waitSignal(traffic.rowsInserted) as inserted:
