@@ -14,6 +14,7 @@ from desktop.browser.exchange import CookieRow, Exchange
 from desktop.browser.lab_browser import LabBrowser
 from desktop.inspectors.panel import InspectorPanel
 from desktop.inspectors.timeline_recorder import TimelineRecorder
+from desktop.lab.class_server import CLASS_ORIGIN
 from desktop.lab.cookie_settings import remember_me, remember_tokens
 from desktop.lab.embedded_lab import Lab
 from desktop.lab.remember_bridge import RememberBridge
@@ -127,7 +128,8 @@ class InspectorFeed(QObject):
         """
         if self.watching is None:
             self.inspectors.session_model.apply(event)
-        self.recorder.add_event(event)
+        if event.origin != CLASS_ORIGIN:  # no exchange of the lab's browsers claims these
+            self.recorder.add_event(event)
         self.update_store_status()
 
     def watch(self, description: str, records: list) -> None:

@@ -18,6 +18,7 @@ threads of its own process (:class:`~desktop.lab.lab_share.LabShare`). Plain Pyt
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import multiprocessing
 import socket
@@ -35,6 +36,11 @@ from server.runner import ServerStartError, bind_listener
 log = logging.getLogger(__name__)
 
 EXIT_MARGIN = 0.5  # seconds the lab waits for the child beyond the child's own stop
+
+
+#: The ``origin`` of the session events the class's server passes on: the window keeps them
+#: out of its own browsers' timeline and hands them on a slice at a time.
+CLASS_ORIGIN = "class"
 
 
 class ClassServerFailed(RuntimeError):
@@ -141,7 +147,7 @@ class ClassServer:
 
     def _publish(self, kind: str, payload) -> None:
         if kind == "event":
-            publish(self.app, payload)
+            publish(self.app, dataclasses.replace(payload, origin=CLASS_ORIGIN))
         elif kind == "listening":
             self.serving.set()
         elif kind == "seen":

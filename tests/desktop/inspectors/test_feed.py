@@ -28,6 +28,19 @@ def test_session_events_change_the_store_rows_and_the_live_count(window):
     assert window.status.sessions.text() == f"Live sessions: {len(before) + 1}"
 
 
+def test_the_class_s_events_show_in_the_store_but_wait_for_no_exchange(window):
+    from desktop.lab.class_server import CLASS_ORIGIN
+
+    feed = window.feed
+    student = "s" * 32
+    own = SessionEvent("created", "t" * 32, record("t" * 32))
+    feed.on_session_event(own)
+    feed.on_session_event(SessionEvent("created", student, record(student), origin=CLASS_ORIGIN))
+    assert student in [r.sid for r in window.inspectors.session_model.records()]
+    # Only the lab's own event waits for the exchange of one of its browsers that caused it.
+    assert feed.recorder._unclaimed[-1] == own
+
+
 def test_show_lab_starts_afresh_from_the_store(window):
     window.feed.on_session_event(SessionEvent("created", "a" * 32, record("a" * 32)))
     window.feed.show_lab()  # the store itself holds no such session

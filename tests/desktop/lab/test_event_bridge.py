@@ -114,3 +114,29 @@ def test_a_server_failure_is_reported_on_the_gui_thread(qtbot, qapp, bridge, rec
         worker.join()
     qtbot.waitUntil(lambda: len(receiver.calls) == 1)
     assert receiver.calls == [("OSError: socket gone", qapp.thread())]
+
+
+def test_the_class_s_events_come_in_order_a_slice_per_turn_of_the_loop(
+    qtbot, app, bridge, receiver, monkeypatch
+):
+    from desktop.lab.class_server import CLASS_ORIGIN
+
+    monkeypatch.setattr(ServerEventBridge, "CLASS_SLICE", 0.0)  # one event per turn
+    bridge.session_event.connect(receiver.receive)
+    events = [SessionEvent("created", f"sid{n}", origin=CLASS_ORIGIN) for n in range(5)]
+    workers = [threading.Thread(target=publish, args=(app, event)) for event in events[:3]]
+    for worker in workers:  # one after another, as the class server's reader sends them
+        worker.start()
+        worker.join()
+    own = SessionEvent("created", "teacher")
+    teacher = threading.Thread(target=publish, args=(app, own))
+    teacher.start()
+    teacher.join()
+    for event in events[3:]:
+        publish(app, event)
+    qtbot.waitUntil(lambda: len(receiver.calls) == 6)
+    heard = [value for value, _ in receiver.calls]
+    # The lab's own browser's event did not wait behind the three queued before it.
+    assert heard.index(own) < 3
+    assert [value for value in heard if value != own] == events
+    assert {thread for _, thread in receiver.calls} == {QThread.currentThread()}
