@@ -31,6 +31,7 @@ from desktop.lab.class_server_process import lab_settings, serve_the_class
 from desktop.lab.lab_share import check_address, forget_shared_address, trust_shared_address
 from server.class_requests import request_seen
 from server.events import publish, store_failed, store_recovered
+from server.remember_me import RememberToken, remember_changed
 from server.runner import ServerStartError, bind_listener
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,10 @@ class ClassServer:
         self._added_host = False
         #: Set once the child serves (tests wait on it; students' connections simply wait).
         self.serving = threading.Event()
+        #: The remember-me tokens the child issued (they live in its memory), as it last said.
+        self.remember_tokens: list[RememberToken] = []
+        self._reader: threading.Thread | None = None
+        self._reported = False
 
     @property
     def url(self) -> str:
@@ -86,8 +91,11 @@ class ClassServer:
 
     @property
     def running(self) -> bool:
-        """Whether the child process serves the shared address."""
-        return self._process is not None and self._process.is_alive() and not self._stopping
+        """Whether the child process serves the shared address (it said no failure)."""
+        process = self._process
+        return (
+            process is not None and process.is_alive() and not self._stopping and not self._reported
+        )
 
     def start(self) -> str:
         """Listen on the shared address, hand the socket to a new child; return the URL at once.
@@ -106,17 +114,19 @@ class ClassServer:
             name="session-lab-class-server",
             daemon=True,  # ended with the lab's process, whatever way that ends
         )
-        self._stopping = False
+        self._stopping = self._reported = False
         self.serving.clear()
+        self.remember_tokens = []
         try:
             process.start()
         finally:
             listener.close()  # the child has its own copy
             theirs.close()
         self._process, self._connection = process, ours
-        threading.Thread(
+        self._reader = threading.Thread(
             target=self._read, args=(ours,), name="class-server-reader", daemon=True
-        ).start()
+        )
+        self._reader.start()
         self._added_host = trust_shared_address(self.app, self.address)
         return self.url
 
@@ -142,8 +152,15 @@ class ClassServer:
                 self._publish(kind, payload)
             except Exception:  # a receiver's error must not stop the class's events
                 log.exception("could not publish the class server's %s", kind)
-        if not self._stopping and self.on_error is not None:
-            self.on_error(ClassServerFailed("the class's server process ended"))
+        self.remember_tokens = []  # they ended with the child
+        if not self._stopping and not self._reported:
+            self._report(ClassServerFailed("the class's server process ended"))
+
+    def _report(self, error: ClassServerFailed) -> None:
+        # Once per child: one that could not start also ends, which need not be said again.
+        self._reported = True
+        if self.on_error is not None:
+            self.on_error(error)
 
     def _publish(self, kind: str, payload) -> None:
         if kind == "event":
@@ -156,10 +173,12 @@ class ClassServer:
             store_failed.send(self.app, message=payload)
         elif kind == "store_recovered":
             store_recovered.send(self.app)
+        elif kind == "remember":
+            change, self.remember_tokens = payload
+            remember_changed.send(self.app, change=change)
         elif kind in ("failed", "start_failed"):
             log.error("the class's server: %s", payload)
-            if self.on_error is not None:
-                self.on_error(ClassServerFailed(payload))
+            self._report(ClassServerFailed(payload))
 
     def update(self) -> None:
         """Send the child the lab's settings as they are now (after a switch or a setting)."""
@@ -189,6 +208,7 @@ class ClassServer:
         with self._send_lock:
             self._connection.close()
             self._connection = self._process = None
+        self.remember_tokens = []
         return stopped
 
     def end(self, timeout: float) -> bool:

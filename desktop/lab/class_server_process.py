@@ -8,7 +8,8 @@ signed cookies) and its secret key file, takes the settings the lab has changed 
 
 Everything the window shows about the class goes back over the connection as ``(kind,
 payload)`` messages: each session event (``"event"``), each request from a student's device
-(``"seen"``), the store failing and recovering. From the lab come ``("settings", dict)`` and
+(``"seen"``), the store failing and recovering, each change of the remember-me tokens with all
+of them (``"remember"``). From the lab come ``("settings", dict)`` and
 ``("stop", None)``; a lab that vanishes (its end of the connection closes) stops the process
 too. Plain Python, no Qt.
 """
@@ -21,6 +22,7 @@ import os
 import signal
 import socket
 import threading
+from datetime import timedelta
 from typing import Any
 
 from desktop.lab.lab_share import CLASS_LIMITS, host_entry
@@ -28,6 +30,7 @@ from server import close_app, create_app
 from server.class_requests import request_seen
 from server.events import ALL_SIGNALS, store_failed, store_recovered
 from server.latency import interrupt_delays
+from server.remember_me import remember_changed, store_of
 from server.runner import EmbeddedServer
 from server.session_interface import ServerSideSessionInterface
 
@@ -56,6 +59,8 @@ def apply_settings(app, settings: dict[str, Any]) -> None:
     if isinstance(interface, ServerSideSessionInterface):
         interface.idle_lifetime = app.config["SESSION_IDLE_LIFETIME"]
         interface.absolute_lifetime = app.config["SESSION_ABSOLUTE_LIFETIME"]
+    else:  # a signed cookie older than this is refused, as the app factory set it
+        app.permanent_session_lifetime = timedelta(seconds=app.config["SESSION_IDLE_LIFETIME"])
 
 
 class _Sender:
@@ -80,6 +85,7 @@ class _Relay:
         request_seen.connect(self._seen, sender=app, weak=False)
         store_failed.connect(self._failed, sender=app, weak=False)
         store_recovered.connect(self._recovered, sender=app, weak=False)
+        remember_changed.connect(self._remember, sender=app, weak=False)
 
     def _event(self, sender, event) -> None:
         self._send("event", event)
@@ -92,6 +98,10 @@ class _Relay:
 
     def _recovered(self, sender) -> None:
         self._send("store_recovered")
+
+    def _remember(self, sender, change) -> None:
+        # The tokens live in this process's memory: the lab's store view shows this copy.
+        self._send("remember", (change, store_of(sender).tokens()))
 
 
 def serve_the_class(config: dict, settings: dict, listener: socket.socket, connection) -> None:

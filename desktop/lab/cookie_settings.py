@@ -7,6 +7,7 @@ survives a restart or a store switch. Plain Python, no Qt.
 
 from __future__ import annotations
 
+from desktop.lab.class_server import ClassServer
 from server.remember_me import RememberToken, store_of
 
 #: The session cookie's SameSite choices, as the Server menu lists them; "unset" sends none.
@@ -38,8 +39,11 @@ def set_remember_me(lab, on: bool) -> None:
 
 
 def remember_tokens(lab) -> list[RememberToken]:
-    """Return the server's remember-me tokens (the store view shows them)."""
-    return store_of(lab.app).tokens()
+    """Return the server's remember-me tokens (the store view shows them), the class's too."""
+    tokens = store_of(lab.app).tokens()
+    if isinstance(lab.share, ClassServer):  # the students' live in its process's memory
+        tokens = sorted(tokens + lab.share.remember_tokens, key=lambda token: token.created)
+    return tokens
 
 
 def cookie_settings_default(lab) -> None:

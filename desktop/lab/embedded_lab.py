@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop.lab.class_server import ClassServer
+from desktop.lab.class_server_process import apply_settings
 from desktop.lab.lab_certificate import LabCertificate, make_certificate
 from desktop.lab.lab_https import LabHttps
 from desktop.lab.lab_share import ClassRequests, LabShare, stop_together
@@ -17,7 +18,6 @@ from server.paths import LOGIN_PATH, LOGOUT_PATH
 from server.records import SessionRecord
 from server.runner import EmbeddedServer, ServerStartError
 from server.secret_key import replace_secret_key
-from server.session_interface import ServerSideSessionInterface
 from server.store_start import StoreStartError
 from server.stores import StoreUnavailable
 
@@ -346,11 +346,9 @@ class Lab:
 
     def set_lifetimes(self, idle: float, absolute: float) -> None:
         """Change how long sessions live, from now on (the lesson's "short sessions")."""
-        self.config.update(SESSION_IDLE_LIFETIME=idle, SESSION_ABSOLUTE_LIFETIME=absolute)
-        self.app.config.update(SESSION_IDLE_LIFETIME=idle, SESSION_ABSOLUTE_LIFETIME=absolute)
-        interface = self.app.session_interface
-        if isinstance(interface, ServerSideSessionInterface):
-            interface.idle_lifetime, interface.absolute_lifetime = idle, absolute
+        lifetimes = {"SESSION_IDLE_LIFETIME": idle, "SESSION_ABSOLUTE_LIFETIME": absolute}
+        self.config.update(lifetimes)
+        apply_settings(self.app, lifetimes)  # a signed cookie's too, as the factory sets it
         self._settings_changed()
 
     def set_switch(self, name: str, on: bool) -> None:

@@ -7,7 +7,7 @@ import concurrent.futures
 import pytest
 import requests
 from devices import FIREFOX_ANDROID, SHARED, device, join
-from helpers import LOGIN, SECURED, poll_until
+from helpers import LOGIN, SECURED, csrf_token, poll_until
 
 from desktop.lab import cookie_settings
 from desktop.lab.class_server import ClassServer, ClassServerFailed
@@ -302,3 +302,62 @@ def test_the_share_option_picks_an_address():
     assert share_address_for(None) == (None, "")
     address, notice = share_address_for("auto")
     assert (address in local_addresses()) if address else "no local network address" in notice
+
+
+def test_short_lifetimes_reach_a_signed_cookie_on_both_addresses(tmp_path):
+    # The signed cookie's own time stamp is refused once older than the idle lifetime: set
+    # now, that holds on the lab's address and on the class's server process alike.
+    lab = Lab(store="cookie", data_dir=tmp_path / "data", share_address=SHARED)
+    lab.start()
+    try:
+        assert isinstance(lab.share, ClassServer) and lab.share.serving.wait(WAIT)
+        phone = device("127.0.1.5")
+        join(phone, lab.share_url, "sam")
+        cookie = {"sessionid": phone.cookies["sessionid"]}
+        lab.set_lifetimes(1, 2)
+
+        def refused(base_url: str) -> bool:
+            page = device().get(base_url + SECURED, cookies=cookie, timeout=10)
+            return "Welcome USER: sam !" not in page.text
+
+        poll_until(lambda: refused(lab.url), WAIT, "the old signed cookie refused by the lab")
+        poll_until(lambda: refused(lab.share_url), WAIT, "it refused on the shared address")
+    finally:
+        lab.close()
+
+
+def test_a_student_s_remember_me_token_shows_in_the_lab(shared_lab):
+    cookie_settings.set_remember_me(shared_lab, True)
+    phone = device("127.0.1.6")
+    poll_until(
+        lambda: 'name="remember"' in phone.get(shared_lab.share_url + LOGIN, timeout=10).text,
+        WAIT,
+        "the Remember me box on the shared address",
+    )
+    form = phone.get(shared_lab.share_url + LOGIN, timeout=10)
+    phone.post(
+        shared_lab.share_url + LOGIN,
+        data={"csrf_token": csrf_token(form.text), "userid": "sam", "passwd": "x", "remember": "y"},
+        timeout=10,
+    ).raise_for_status()
+    assert "remember_token" in phone.cookies
+    tokens = poll_until(
+        lambda: cookie_settings.remember_tokens(shared_lab), WAIT, "the student's token"
+    )
+    assert [token.userid for token in tokens] == ["sam"]
+    shared_lab.stop_sharing()
+    assert cookie_settings.remember_tokens(shared_lab) == []  # they went with its process
+
+
+def test_a_class_server_that_cannot_start_is_reported_once(tmp_path):
+    lab = Lab(store="sqlite", data_dir=tmp_path / "data")
+    failures = []
+    share = ClassServer(lab.app, {"SESSION_STORE": "nowhere"}, SHARED, on_error=failures.append)
+    try:
+        share.start()
+        share._reader.join(WAIT)  # it reads until the child's end of the pipe closes
+        assert len(failures) == 1 and "nowhere" in str(failures[0])
+        assert not share.running
+    finally:
+        share.end(1.0)
+        lab.close()
