@@ -143,15 +143,16 @@ class ClassServer:
 
     def _read(self, connection) -> None:
         # On the reader thread: publish what the child saw, as the lab's own app would.
-        while True:
-            try:
-                kind, payload = connection.recv()
-            except (EOFError, OSError):
-                break
-            try:
-                self._publish(kind, payload)
-            except Exception:  # a receiver's error must not stop the class's events
-                log.exception("could not publish the class server's %s", kind)
+        with connection:  # closed here, once the child's end is: never under a recv
+            while True:
+                try:
+                    kind, payload = connection.recv()
+                except (EOFError, OSError):
+                    break
+                try:
+                    self._publish(kind, payload)
+                except Exception:  # a receiver's error must not stop the class's events
+                    log.exception("could not publish the class server's %s", kind)
         self.remember_tokens = []  # they ended with the child
         if not self._stopping and not self._reported:
             self._report(ClassServerFailed("the class's server process ended"))
@@ -206,7 +207,8 @@ class ClassServer:
             process.kill()
             process.join(EXIT_MARGIN)
         with self._send_lock:
-            self._connection.close()
+            # The child has ended, so the reader meets the end of its messages and closes the
+            # connection: closed here, another thread's recv could read a reused descriptor.
             self._connection = self._process = None
         self.remember_tokens = []
         return stopped
