@@ -62,6 +62,9 @@ class ShareControls(QObject):
 
         window.controls.confirm_weakening = self.confirm_weakening
         window.controls.link.attached.connect(self._on_attached)
+        # The class's server can fail on its own (its process ended): the bar must not go on
+        # inviting students to an address nobody answers.
+        window.controls.link.server_failed.connect(self._on_server_failed)
         window.controls.link.session_event.connect(self._mark_dirty)
         self._dirty = False
         self._ticks = 0
@@ -153,6 +156,10 @@ class ShareControls(QObject):
     @Slot(object)
     def _on_attached(self, lab: Lab) -> None:
         # A restart or another store: sharing follows the lab (or failed, said in its notices).
+        self.show_state()
+
+    @Slot(str)
+    def _on_server_failed(self, message: str) -> None:
         self.show_state()
 
     def confirm_weakening(self, name: str) -> bool:

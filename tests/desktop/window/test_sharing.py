@@ -90,6 +90,15 @@ def test_stop_sharing_returns_to_loopback_only(window, shared):
         device().get(shared + LOGIN, timeout=5)
 
 
+def test_a_class_server_that_dies_takes_the_shared_bar_down(qtbot, window, shared):
+    # The red bar says the server stopped; the blue one must not go on inviting students.
+    assert window.lab.share.serving.wait(TIMEOUT_MS / 1000)
+    window.lab.share._process.kill()
+    qtbot.waitUntil(lambda: window.controls.server_banner.isVisible(), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not window.sharing.banner.isVisible(), timeout=TIMEOUT_MS)
+    assert not window.sharing.join_action.isEnabled()
+
+
 def test_students_fill_the_store_view_named_by_their_browsers(qtbot, window, shared, chromium):
     assert "Welcome USER: sam !" in join(device(user_agent=FIREFOX_ANDROID), shared, "sam").text
     page = chromium.new_page()
