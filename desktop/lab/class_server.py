@@ -119,6 +119,9 @@ class ClassServer:
         self.remember_tokens = []
         try:
             process.start()
+        except Exception as error:  # no process: nothing serves the address
+            ours.close()
+            raise ServerStartError(f"the class's server could not start: {error}") from error
         finally:
             listener.close()  # the child has its own copy
             theirs.close()
@@ -177,6 +180,9 @@ class ClassServer:
         elif kind == "remember":
             change, self.remember_tokens = payload
             remember_changed.send(self.app, change=change)
+        elif kind == "log":  # the child's warnings, in the app's own log
+            level, name, message = payload
+            logging.getLogger(f"class_server.{name}").log(level, "%s", message)
         elif kind in ("failed", "start_failed"):
             log.error("the class's server: %s", payload)
             self._report(ClassServerFailed(payload))

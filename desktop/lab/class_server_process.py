@@ -75,6 +75,20 @@ class _Sender:
             self._connection.send((kind, payload))
 
 
+class _LogToTheLab(logging.Handler):
+    """Hands this process's log records to the lab, which writes them in the app's own log."""
+
+    def __init__(self, send: _Sender) -> None:
+        super().__init__(logging.WARNING)
+        self._send = send
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._send("log", (record.levelno, record.name, self.format(record)))
+        except Exception:  # logging must never fail the request that logs
+            self.handleError(record)
+
+
 class _Relay:
     """Sends ``app``'s session events, the class's requests and the store's health to the lab."""
 
@@ -113,8 +127,8 @@ def serve_the_class(config: dict, settings: dict, listener: socket.socket, conne
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in a terminal is the window's to handle
     if hasattr(os, "nice"):
         os.nice(NICENESS)
-    logging.basicConfig(level=logging.WARNING, format="class server: %(levelname)s %(message)s")
     send = _Sender(connection)
+    logging.basicConfig(level=logging.WARNING, handlers=[_LogToTheLab(send)])
     try:
         app = create_app(config)
     except Exception as error:  # said to the lab, which shows it; nothing else runs here

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import concurrent.futures
+import logging
+import multiprocessing.context
 
 import pytest
 import requests
@@ -360,4 +362,30 @@ def test_a_class_server_that_cannot_start_is_reported_once(tmp_path):
         assert not share.running
     finally:
         share.end(1.0)
+        lab.close()
+
+
+def test_the_class_server_s_warnings_go_to_the_app_s_log(shared_lab, caplog):
+    from desktop.lab.class_server_process import _LogToTheLab
+
+    sent = []
+    handler = _LogToTheLab(lambda kind, payload: sent.append((kind, payload)))
+    handler.handle(logging.makeLogRecord({"levelno": 30, "name": "waitress", "msg": "slow"}))
+    assert sent == [("log", (30, "waitress", "slow"))]
+    with caplog.at_level(logging.WARNING):
+        shared_lab.share._publish(*sent[0])
+    assert [(r.name, r.getMessage()) for r in caplog.records] == [("class_server.waitress", "slow")]
+
+
+def test_a_class_server_process_that_cannot_start_leaves_the_lab_on_loopback(tmp_path, monkeypatch):
+    def refuse(self):
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", refuse)
+    lab = Lab(store="sqlite", data_dir=tmp_path / "data", share_address=SHARED)
+    lab.start()
+    try:
+        assert lab.server.running and lab.share_url is None
+        assert any("no more processes" in notice for notice in lab.notices)
+    finally:
         lab.close()
