@@ -240,6 +240,7 @@ class SqliteStore(SessionStore):
         self._lock = threading.Lock()
         self._rows_since_checkpoint = 0
         self._checkpointer: threading.Thread | None = None
+        self._closed = False
         # Created private before SQLite opens it: SQLite gives -wal and -shm the same mode.
         self.notices = private_file(self.path) + tighten_existing(*self._companions())
         try:
@@ -429,6 +430,8 @@ class SqliteStore(SessionStore):
         purged: list[SessionRecord] = []
         while True:
             with self._using("purge") as conn:
+                if self._closed:  # the server stopped during the purge: nothing left to clean
+                    return purged
                 rows = conn.execute(
                     "DELETE FROM sessions WHERE id IN"
                     " (SELECT id FROM sessions WHERE expires <= ? LIMIT ?)"
@@ -447,4 +450,5 @@ class SqliteStore(SessionStore):
         if checkpointer is not None:
             checkpointer.join(10)
         with self._lock:
+            self._closed = True
             self._conn.close()

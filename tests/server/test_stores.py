@@ -20,6 +20,7 @@ from server.stores import (
     MemoryStore,
     SessionStore,
     SqliteStore,
+    StoreUnavailable,
     _from_text,
     _to_text,
     dump_data,
@@ -288,3 +289,13 @@ def test_the_sqlite_store_checkpoints_beside_its_requests_not_inside_one(tmp_pat
         assert frames > 0 and copied == frames
     assert len(store.records()) == CHECKPOINT_ROWS
     store.close()
+
+
+def test_a_purge_running_when_the_sqlite_store_closes_stops_quietly(tmp_path):
+    # The purge runs on a thread of its own; a server that stops closes the store under it.
+    store = SqliteStore(tmp_path / "sessions.sqlite3")
+    store.save(record("old", expires=T0 + 1), create=True)
+    store.close()
+    assert store.purge_expired(T0 + 60) == []
+    with pytest.raises(StoreUnavailable):  # anything else on a closed store still fails loudly
+        store.load("old")
