@@ -205,12 +205,27 @@ def test_a_restarted_lab_is_shared_again(shared_lab):
         again.close()
 
 
-def test_a_lab_that_cannot_share_starts_on_loopback_with_a_notice(tmp_path):
-    lab = Lab(store="memory", data_dir=tmp_path / "data", share_address="192.0.2.1")
+def refuse_to_start_a_process(self):
+    raise OSError("no more processes")
+
+
+@pytest.mark.parametrize(
+    ("store", "address", "said"),
+    [
+        ("memory", "192.0.2.1", "could not be shared on 192.0.2.1"),  # not this computer's
+        ("sqlite", "192.0.2.1", "could not be shared on 192.0.2.1"),
+        ("sqlite", SHARED, "no more processes"),  # the class server's process cannot start
+    ],
+)
+def test_a_lab_that_cannot_share_starts_on_loopback_with_a_notice(
+    tmp_path, monkeypatch, store, address, said
+):
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", refuse_to_start_a_process)
+    lab = Lab(store=store, data_dir=tmp_path / "data", share_address=address)
     lab.start()
     try:
         assert lab.server.running and lab.share_url is None
-        assert any("could not be shared on 192.0.2.1" in notice for notice in lab.notices)
+        assert any(said in notice for notice in lab.notices)
     finally:
         lab.close()
 
@@ -375,17 +390,3 @@ def test_the_class_server_s_warnings_go_to_the_app_s_log(shared_lab, caplog):
     with caplog.at_level(logging.WARNING):
         shared_lab.share._publish(*sent[0])
     assert [(r.name, r.getMessage()) for r in caplog.records] == [("class_server.waitress", "slow")]
-
-
-def test_a_class_server_process_that_cannot_start_leaves_the_lab_on_loopback(tmp_path, monkeypatch):
-    def refuse(self):
-        raise OSError("no more processes")
-
-    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", refuse)
-    lab = Lab(store="sqlite", data_dir=tmp_path / "data", share_address=SHARED)
-    lab.start()
-    try:
-        assert lab.server.running and lab.share_url is None
-        assert any("no more processes" in notice for notice in lab.notices)
-    finally:
-        lab.close()
