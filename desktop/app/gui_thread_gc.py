@@ -34,7 +34,7 @@ class GuiThreadCollector(QObject):
         super().__init__(parent)
         self._thresholds = gc.get_threshold()
         self._long_lived = 0  # objects the oldest generation kept at its last collection
-        self._next_full_check = 0.0
+        self._last_full_check = float("-inf")
         self._timer = QTimer(self, interval=INTERVAL_MS)
         self._timer.timeout.connect(self.collect_if_due)
         self.start()
@@ -61,9 +61,9 @@ class GuiThreadCollector(QObject):
     def _full_collection_due(self) -> bool:
         # Counting the oldest generation lists it: done every few seconds at most.
         now = time.monotonic()
-        if now < self._next_full_check:
+        if now - self._last_full_check < FULL_CHECK_INTERVAL:
             return False
-        self._next_full_check = now + FULL_CHECK_INTERVAL
+        self._last_full_check = now
         newcomers = len(gc.get_objects(generation=2)) - self._long_lived
         return newcomers > self._long_lived * LONG_LIVED_RATIO
 
