@@ -147,6 +147,7 @@ class RedisStore(SessionStore):
         require_answer: bool = True,
     ) -> None:
         self.url = url
+        self._closed = False
         self.description = f"Redis at {redacted_url(url)}"
         self.prefix = prefix
         self._clock = clock
@@ -262,17 +263,29 @@ class RedisStore(SessionStore):
 
     def purge_expired(self, now: float) -> list[SessionRecord]:
         """Delete and return every expired session, checked and deleted inside Redis."""
-        keys = list(self.keys())
         purged: list[SessionRecord] = []
-        with self._using("purge"):
-            for start in range(0, len(keys), SCAN_BATCH):
-                for key, *flat in self._purge(keys=keys[start : start + SCAN_BATCH], args=[now]):
-                    fields = dict(zip(flat[::2], flat[1::2], strict=True))
-                    purged.append(self._record(key, fields) or SessionRecord(sid=self._sid(key)))
+        try:
+            keys = list(self.keys())
+            with self._using("purge"):
+                for start in range(0, len(keys), SCAN_BATCH):
+                    if self._closed:
+                        break
+                    batch = keys[start : start + SCAN_BATCH]
+                    for key, *flat in self._purge(keys=batch, args=[now]):
+                        fields = dict(zip(flat[::2], flat[1::2], strict=True))
+                        record = self._record(key, fields) or SessionRecord(sid=self._sid(key))
+                        purged.append(record)
+        except Exception:
+            # The purge runs on a thread of its own; a server that stops closes the pool under
+            # it (redis-py then fails in its own ways): nothing is left to clean.
+            if self._closed:
+                return purged
+            raise
         return purged
 
     def close(self) -> None:
         """Close the pool's connections."""
+        self._closed = True
         with contextlib.suppress(redis.RedisError):
             self.client.close()
             self.client.connection_pool.disconnect()

@@ -299,3 +299,25 @@ def test_a_purge_running_when_the_sqlite_store_closes_stops_quietly(tmp_path):
     assert store.purge_expired(T0 + 60) == []
     with pytest.raises(StoreUnavailable):  # anything else on a closed store still fails loudly
         store.load("old")
+
+
+def redis_failing_in_purge(store, close_first: bool):
+    """Make ``store``'s purge script fail as redis-py does when its pool is closed under it."""
+
+    def fail(**_):
+        if close_first:
+            store.close()  # the server stops while the purge is in Redis
+        raise AttributeError("'NoneType' object has no attribute 'readline'")
+
+    store._purge = fail
+    return store
+
+
+def test_a_purge_running_when_the_redis_store_closes_stops_quietly(request):
+    store = make_store("redis", None, request)
+    store.save(record("old", expires=T0 + 1), create=True)
+    assert redis_failing_in_purge(store, close_first=True).purge_expired(T0 + 60) == []
+    open_store = make_store("redis", None, request)
+    with pytest.raises(AttributeError):  # the same error on a store still open is not hidden
+        redis_failing_in_purge(open_store, close_first=False).purge_expired(T0 + 60)
+    open_store.close()
