@@ -12,7 +12,7 @@ from pathlib import Path
 from server.allowed_hosts import host_name
 from server.app import close_app, create_app, lab_state
 from server.config import DEFAULTS, STORES
-from server.runner import EmbeddedServer, ServerStartError
+from server.runner import EmbeddedServer, ServerStartError, url_host
 from server.store_start import StoreStartError
 
 
@@ -97,7 +97,7 @@ def allowed_hosts(host: str, trusted: list[str]) -> list[str]:
     """Return the Host names to answer: loopback, the address served on, and ``trusted``."""
     names = list(DEFAULTS["ALLOWED_HOSTS"])
     if host not in ("0.0.0.0", "::", ""):  # a wildcard is no name a browser would use
-        names.append(f"[{host}]" if ":" in host else host)
+        names.append(url_host(host))
     # A port given with a name is dropped: the Host check ignores ports.
     trusted = [host_name(name) or name for name in trusted]
     return list(dict.fromkeys(name.lower() for name in [*names, *trusted]))

@@ -60,6 +60,18 @@ class ServerSocketLost(RuntimeError):
     """The listening socket was closed while the server was serving."""
 
 
+def url_host(host: str) -> str:
+    """Return ``host`` as a URL or a Host header writes it: an IPv6 address in brackets."""
+    return f"[{host}]" if ":" in host else host
+
+
+def base_url(scheme: str, host: str, port: int | None, what: str) -> str:
+    """Return ``scheme://host:port``; raise RuntimeError naming ``what`` before it has a port."""
+    if port is None:
+        raise RuntimeError(f"{what} has not been started")
+    return f"{scheme}://{url_host(host)}:{port}"
+
+
 def bind_listener(host: str, requested: int, previous: int | None) -> socket.socket:
     """Listen on ``host:requested``; with ``requested`` 0, on ``previous`` again when still free.
 
@@ -224,10 +236,7 @@ class EmbeddedServer:
     @property
     def url(self) -> str:
         """The base URL, e.g. ``http://127.0.0.1:49152``."""
-        if self.port is None:
-            raise RuntimeError("the server has not been started")
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return base_url("http", self.host, self.port, "the server")
 
     @property
     def running(self) -> bool:

@@ -20,7 +20,7 @@ import socket
 import ssl
 import threading
 
-from server.runner import ServerStartError, bind_listener
+from server.runner import ServerStartError, base_url, bind_listener
 
 log = logging.getLogger(__name__)
 
@@ -103,10 +103,7 @@ class TlsFront:
     @property
     def url(self) -> str:
         """The base URL, e.g. ``https://127.0.0.1:49153``."""
-        if self.port is None:
-            raise RuntimeError("the TLS front has not been started")
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"https://{host}:{self.port}"
+        return base_url("https", self.host, self.port, "the TLS front")
 
     @property
     def running(self) -> bool:

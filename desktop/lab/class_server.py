@@ -32,7 +32,7 @@ from desktop.lab.lab_share import check_address, forget_shared_address, trust_sh
 from server.class_requests import request_seen
 from server.events import publish, store_failed, store_recovered
 from server.remember_me import RememberToken, remember_changed
-from server.runner import ServerStartError, bind_listener
+from server.runner import ServerStartError, base_url, bind_listener
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +84,7 @@ class ClassServer:
     @property
     def url(self) -> str:
         """The URL students open, e.g. ``http://192.168.1.20:49152``."""
-        if self.port is None:
-            raise RuntimeError("the class's server has not been started")
-        host = f"[{self.address}]" if ":" in self.address else self.address
-        return f"http://{host}:{self.port}"
+        return base_url("http", self.address, self.port, "the class's server")
 
     @property
     def running(self) -> bool:

@@ -21,7 +21,7 @@ from flask import Flask
 
 from server.class_requests import RequestSeen, request_seen
 from server.rate_limit import rate_limiter
-from server.runner import EmbeddedServer, ServerLimits, ServerStartError
+from server.runner import EmbeddedServer, ServerLimits, ServerStartError, url_host
 
 #: A room of devices: a browser opens about six connections; a script may not hold hundreds.
 CLASS_LIMITS = ServerLimits(threads=8, connection_limit=1000, per_client=32)
@@ -30,7 +30,7 @@ KEPT_REQUESTS = 5000  # requests waiting for the window at most; older ones are 
 
 def host_entry(address: str) -> str:
     """Return ``address`` as a Host header names it (IPv6 in brackets), lower case."""
-    return f"[{address}]".lower() if ":" in address else address.lower()
+    return url_host(address).lower()
 
 
 def check_address(address: str) -> str:
