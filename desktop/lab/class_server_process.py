@@ -135,6 +135,11 @@ def serve_the_class(config: dict, settings: dict, listener: socket.socket, conne
         send("start_failed", f"{type(error).__name__}: {error}")
         listener.close()
         return
+    settings = _latest_settings(connection, settings)
+    if settings is None:  # the lab said stop while this process was starting: serve nothing
+        listener.close()
+        close_app(app)
+        return
     try:
         server = _serve(app, settings, listener, send)
         _follow_the_lab(app, connection)
@@ -144,6 +149,21 @@ def serve_the_class(config: dict, settings: dict, listener: socket.socket, conne
         send("start_failed", f"{type(error).__name__}: {error}")
     finally:
         close_app(app)
+
+
+def _latest_settings(connection, settings: dict) -> dict | None:
+    """Read what the lab said while this process was starting: its newest settings, or
+    ``None`` when it said stop (or went away), so a class server stopped at once never serves."""
+    try:
+        while connection.poll(0):
+            kind, payload = connection.recv()
+            if kind == "stop":
+                return None
+            if kind == "settings":
+                settings = payload
+    except (EOFError, OSError):
+        return None
+    return settings
 
 
 def _serve(app, settings: dict, listener: socket.socket, send: _Sender) -> EmbeddedServer:

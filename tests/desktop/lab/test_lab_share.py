@@ -167,6 +167,7 @@ def test_a_class_server_stopped_as_it_starts_ends_cleanly(tmp_path):
         process = lab.share._process
         assert lab.stop()  # at once: the child may still be importing Flask
         assert not process.is_alive()
+        assert not lab.share.serving.is_set()  # it read "stop" before serving, and never served
         assert lab.start() and lab.share.serving.wait(WAIT)  # shared again on restart
         assert device().get(lab.share_url + LOGIN, timeout=10).status_code == 200
     finally:
@@ -390,3 +391,31 @@ def test_the_class_server_s_warnings_go_to_the_app_s_log(shared_lab, caplog):
     with caplog.at_level(logging.WARNING):
         shared_lab.share._publish(*sent[0])
     assert [(r.name, r.getMessage()) for r in caplog.records] == [("class_server.waitress", "slow")]
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ([], {"at": "start"}),
+        ([("settings", {"at": "later"})], {"at": "later"}),
+        ([("settings", {"at": "later"}), ("stop", None)], None),
+        ([("stop", None), ("settings", {"at": "later"})], None),
+    ],
+)
+def test_a_starting_class_server_reads_what_the_lab_said_meanwhile(said, expected):
+    from desktop.lab.class_server_process import _latest_settings
+
+    lab_end, child_end = multiprocessing.Pipe()
+    with lab_end, child_end:
+        for message in said:
+            lab_end.send(message)
+        assert _latest_settings(child_end, {"at": "start"}) == expected
+
+
+def test_a_starting_class_server_whose_lab_is_gone_serves_nothing():
+    from desktop.lab.class_server_process import _latest_settings
+
+    lab_end, child_end = multiprocessing.Pipe()
+    lab_end.close()
+    with child_end:
+        assert _latest_settings(child_end, {"at": "start"}) is None
