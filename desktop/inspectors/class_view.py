@@ -7,7 +7,7 @@ sessions two browsers use at once in white on red. It only shows what it is give
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +26,14 @@ from desktop.inspectors.models.class_table_model import ClassTableModel
 from desktop.ui.widget_names import name_widget
 
 SCALE = 1.6  # the table's text against the window's: legible from the back of the room
+#: The columns are fitted at most once per this many ms while students join. Qt's own
+#: "resize to contents" measured every row again for each cell that changed, which held the
+#: window up for tens of milliseconds at a time while a class of forty joined.
+FIT_DELAY_MS = 250
+#: When the table is too narrow for every column, the share of its width "Held by" and
+#: "Session" may take (their text is elided; the tooltip has all of it), so the Alert column
+#: that flags a hijack stays in sight.
+SQUEEZED_SHARE = {1: 0.3, 2: 0.15}
 NOT_SHARED = "Not shared: Server → Share on the local network lets students join."
 
 
@@ -61,9 +69,12 @@ class ClassView(QWidget):
         self.table.setWordWrap(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        self._fit = QTimer(self, singleShot=True, interval=FIT_DELAY_MS)
+        self._fit.timeout.connect(self.fit_columns)
         self.full_screen = name_widget(
             QPushButton("Full screen"), "class_view_full_screen", "Full screen"
         )
@@ -86,7 +97,28 @@ class ClassView(QWidget):
         """Show the rows, the counts and the address students open (None: not shared)."""
         self.address.setText(f"Join: {url}" if url else NOT_SHARED)
         self.counts.setText(counts.text())
-        self.model.set_rows(rows)
+        if rows != self.model.rows():
+            self.model.set_rows(rows)
+            if not self._fit.isActive():
+                self._fit.start()
+
+    @Slot()
+    def fit_columns(self) -> None:
+        """Fit the columns to their text; squeeze "Held by" and "Session" when the table is
+        too narrow, so the Alert column stays in sight."""
+        table = self.table
+        last = self.model.columnCount() - 1
+        for column in range(last):
+            table.resizeColumnToContents(column)
+        room = table.viewport().width()
+        wanted = sum(table.columnWidth(c) for c in range(last)) + table.sizeHintForColumn(last)
+        if wanted <= room:
+            return
+        header = table.horizontalHeader()
+        for column, share in SQUEEZED_SHARE.items():
+            least = header.sectionSizeHint(column)  # its title stays whole
+            squeezed = max(least, int(room * share))
+            table.setColumnWidth(column, min(table.columnWidth(column), squeezed))
 
     def _scale_fonts(self) -> None:
         _scaled(self.address, 1.8, bold=True)
@@ -98,6 +130,12 @@ class ClassView(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.ApplicationFontChange:
             self._scale_fonts()
+            self._fit.start()
+
+    def resizeEvent(self, event) -> None:
+        """Fit the columns again to the new width (full screen on the projector, say)."""
+        super().resizeEvent(event)
+        self._fit.start()
 
     @Slot(bool)
     def _set_full_screen(self, on: bool) -> None:

@@ -1,0 +1,68 @@
+"""The class view's table: columns fitted once per burst of changes, the Alert kept in sight."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from desktop.inspectors.class_rows import ClassCounts, ClassRow
+from desktop.inspectors.class_view import ClassView
+
+HELD_BY = ", ".join(f"Firefox on Android · 192.168.1.{n}" for n in range(1, 9))
+URL = "http://127.0.0.2:5000"
+
+
+def class_of(count: int, held_by: str = "Firefox on Android · 192.168.1.7") -> list[ClassRow]:
+    return [ClassRow(f"student{n:02}", held_by, "AbCd…", "10:00:00") for n in range(count)]
+
+
+def shown(qtbot, width: int = 1100) -> ClassView:
+    view = ClassView()
+    qtbot.addWidget(view)
+    view.resize(width, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def test_a_burst_of_students_is_measured_once_the_burst_is_over(qtbot):
+    view = shown(qtbot)
+    qtbot.waitUntil(lambda: not view._fit.isActive())
+    before = view.table.columnWidth(0)
+    for count in range(1, 41):  # forty students arriving one by one, with long names
+        rows = [ClassRow(f"a-rather-long-student-name-{n:02}", "", "", "") for n in range(count)]
+        view.show_class(rows, ClassCounts(count, count, 0, 0), URL)
+        view.table.columnViewportPosition(1)  # where Qt's own fitting measured every row
+    assert view.table.columnWidth(0) == before  # not measured per arrival
+    assert view._fit.isActive()
+    qtbot.waitUntil(lambda: not view._fit.isActive())  # once the burst is over: fitted
+    wanted = view.table.fontMetrics().horizontalAdvance("a-rather-long-student-name-39")
+    assert view.table.columnWidth(0) >= wanted
+
+
+def test_the_same_rows_again_are_not_fitted_again(qtbot):
+    view = shown(qtbot)
+    view.show_class(class_of(3), ClassCounts(3, 3, 0, 0), URL)
+    qtbot.waitUntil(lambda: not view._fit.isActive())
+    view.show_class(class_of(3), ClassCounts(3, 3, 0, 0), URL)
+    assert not view._fit.isActive()
+
+
+def test_a_narrow_table_squeezes_held_by_so_the_alert_stays_in_sight(qtbot):
+    view = shown(qtbot, width=700)
+    rows = class_of(5, held_by=HELD_BY)
+    rows[0] = ClassRow("student00", HELD_BY, "AbCd…", "10:00:00", "⚠ used by 2")
+    view.show_class(rows, ClassCounts(5, 5, 1, 0), URL)
+    view.fit_columns()
+    table = view.table
+    alert = table.columnViewportPosition(4)
+    assert 0 < alert < table.viewport().width() - table.fontMetrics().horizontalAdvance("⚠ used")
+    held_by = view.model.index(0, 1)
+    assert table.columnWidth(1) < table.fontMetrics().horizontalAdvance(HELD_BY)
+    assert view.model.data(held_by, Qt.ItemDataRole.ToolTipRole) == HELD_BY  # all of it
+
+
+def test_a_wide_table_shows_held_by_whole(qtbot):
+    view = shown(qtbot, width=1900)
+    view.show_class(class_of(2, held_by=HELD_BY[:90]), ClassCounts(2, 2, 0, 0), URL)
+    view.fit_columns()
+    assert view.table.columnWidth(1) >= view.table.fontMetrics().horizontalAdvance(HELD_BY[:90])
