@@ -66,6 +66,7 @@ class ShareControls(QObject):
         # inviting students to an address nobody answers.
         window.controls.link.server_failed.connect(self._on_server_failed)
         window.controls.link.session_event.connect(self._mark_dirty)
+        window.lab_reset.finished.connect(self._forget_the_class)  # its sessions went too
         self._dirty = False
         self._ticks = 0
         self._timer = QTimer(self, interval=TAKE_INTERVAL_MS)
@@ -205,6 +206,16 @@ class ShareControls(QObject):
             self._dirty = True
         if periodic and self._dirty:
             self._refresh_class_view()
+
+    @Slot()
+    def _forget_the_class(self) -> None:
+        # File → Reset emptied the store: the devices, their requests and the summary start
+        # again from the students' next requests.
+        self.roster.clear()
+        self.window.inspectors.session_model.set_remote_holders({})
+        self.summary.clear()
+        self.summary.hide()
+        self._refresh_class_view()
 
     @Slot()
     def show_class_view(self) -> QWidget:

@@ -199,3 +199,18 @@ def test_what_a_student_types_is_shown_as_text_everywhere(qtbot, window, shared)
     assert "<img" not in traffic_tip
     html = handout_html(entries, hide_secrets=False)
     assert "<img" not in html and "&lt;img" in html
+
+
+def test_reset_forgets_the_class_with_its_sessions(qtbot, window, shared):
+    join(device(user_agent=FIREFOX_ANDROID), shared, "sam")
+    summary = window.sharing.summary
+    qtbot.waitUntil(lambda: "from 1 device" in summary.text(), timeout=TIMEOUT_MS)
+    view = window.sharing.show_class_view()
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=TIMEOUT_MS)
+
+    window.reset_lab()
+    qtbot.waitUntil(lambda: not window.lab_reset.pending, timeout=TIMEOUT_MS)
+    assert summary.text() == "" and not summary.isVisible()
+    assert window.sharing.roster.devices == {}
+    assert view.model.rowCount() == 0 and view.counts.text().startswith("0 logged in")
