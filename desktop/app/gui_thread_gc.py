@@ -22,7 +22,9 @@ import time
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Slot
 
-INTERVAL_MS = 250  # how often the counts are looked at; a young collection takes under 1 ms
+#: How often the counts are looked at. Often, so the young generations stay small: a young
+#: collection takes under 1 ms. Every 250 ms, a class joining left 5-20 ms collections.
+INTERVAL_MS = 50
 FULL_CHECK_INTERVAL = 2.0  # seconds between two counts of the oldest generation (a list of it)
 LONG_LIVED_RATIO = 0.25  # Python's own: full collection once the newcomers are this share
 

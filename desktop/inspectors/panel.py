@@ -30,6 +30,7 @@ from desktop.ui.widget_names import name_widget
 #: Columns left out on a small screen: the jar's Domain, Path, Size; the store's Created, Last seen.
 COMPACT_HIDDEN = {"jar": (2, 3, 5), "store": (2, 3)}
 FIT_DELAY_MS = 40  # a table's columns are fitted at most once per this many ms of new rows
+FOLLOW_DELAY_MS = 40  # the detail shows the newest exchange this long after it arrives
 STORE_FIT_DELAY_MS = 250  # the store's rows change many times a second while a class is in
 DETAIL_HINT = "<p><i>Select an exchange to see its headers, cookies and what it changed.</i></p>"
 
@@ -128,6 +129,9 @@ class InspectorPanel(QSplitter):
             self.traffic_model, "traffic_table", "HTTP timeline", "One row per HTTP exchange"
         )
         self.traffic_detail = name_widget(QTextBrowser(), "traffic_detail", "Exchange detail")
+        # Its scroll bar stays: appearing or going with a longer or shorter exchange, it resized
+        # the page and laid the whole detail out a second time (tens of ms with a class in).
+        self.traffic_detail.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.traffic_detail.setHtml(DETAIL_HINT)
         self.store_note = name_widget(QLabel(), "store_note", "Session store note")
         self.store_note.setWordWrap(True)
@@ -145,8 +149,10 @@ class InspectorPanel(QSplitter):
         self.session_model.dataChanged.connect(self._fit_holders)
         self.traffic_table.selectionModel().selectionChanged.connect(self._show_selected)
         # A redirect's exchanges arrive together: the newest is shown once, after all of them
-        # (each detail is a page of HTML to lay out, a few milliseconds of the GUI thread).
-        self._follow = QTimer(self, singleShot=True, interval=0)
+        # (each detail is a page of HTML to lay out, a few milliseconds of the GUI thread), and
+        # not in the same turn of the event loop as the new rows are drawn: together, the two
+        # froze the window for over 50 ms while a class joined.
+        self._follow = QTimer(self, singleShot=True, interval=FOLLOW_DELAY_MS)
         self._follow.timeout.connect(self._follow_latest)
         self.traffic_model.rowsInserted.connect(self._follow.start)
 

@@ -191,7 +191,8 @@ def test_what_a_student_types_is_shown_as_text_everywhere(qtbot, window, shared)
     window.controller.set_cookie("sessionid", student.cookies["sessionid"])
     window.controller.open(SECURED)
     qtbot.waitUntil(lambda: "Welcome USER: <b>bold</b>" in page_text(window), timeout=TIMEOUT_MS)
-    assert MARKUP_NAME in window.inspectors.traffic_detail.toPlainText()  # shown, not rendered
+    detail = window.inspectors.traffic_detail
+    qtbot.waitUntil(lambda: MARKUP_NAME in detail.toPlainText())  # shown, not rendered
     entries = window.inspectors.traffic_model.entries()
     traffic_tip = window.inspectors.traffic_model.data(
         window.inspectors.traffic_model.index(len(entries) - 1, 0), Qt.ItemDataRole.ToolTipRole
