@@ -82,25 +82,31 @@ def muted_text(pal: QPalette | None = None) -> QColor:
 
 
 class _SeverityFollower(QObject):
-    """Colours marked widgets again when the application's palette (the theme) changes."""
+    """Colours marked widgets again when their palette changes (a new theme reaches them)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ApplicationPaletteChange and isinstance(watched, QWidget):
+        if event.type() == QEvent.Type.PaletteChange and isinstance(watched, QWidget):
             _colour(watched)
         return False
 
 
 _follower: _SeverityFollower | None = None
+_GROUPS = (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive)
+_ROLES = (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text)
 
 
 def _colour(widget: QWidget) -> None:
-    level = widget.property("severity") or "info"
-    pal = QPalette(QApplication.palette(widget))
-    colour = severity_colour(level)
-    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
-        pal.setColor(QPalette.ColorGroup.Active, role, colour)
-        pal.setColor(QPalette.ColorGroup.Inactive, role, colour)
-    widget.setPalette(pal)
+    colour = severity_colour(widget.property("severity") or "info")
+    current = widget.palette()
+    if all(current.color(g, r) == colour for g in _GROUPS for r in _ROLES):
+        return  # already so (and no new palette: that would repaint, and come back here)
+    # Only the text roles are the widget's own, so the rest of its palette follows the theme,
+    # and a new theme reaches it as a palette change (a full palette of its own never would).
+    own = QPalette()
+    for group in _GROUPS:
+        for role in _ROLES:
+            own.setColor(group, role, colour)
+    widget.setPalette(own)
 
 
 def set_severity(widget: QWidget, level: str) -> None:

@@ -115,3 +115,16 @@ def test_the_page_s_links_change_colour_with_the_theme(qtbot, themed):
     link = palette.color(Role.Link).name()
     assert link_colours(view) == {link}
     assert contrast(palette.color(Role.Link), palette.color(Role.Base)) >= 4.5
+
+
+def test_a_status_message_takes_the_new_theme_s_colour_for_its_severity(qtbot, themed):
+    status = themed.status
+    status.show_message("Cookie rejected.", "warning")
+    light = status.message.palette().color(QPalette.ColorRole.WindowText)
+    themed.theme.apply("dark")  # it reaches the widgets once the event loop runs
+    qtbot.waitUntil(lambda: status.message.palette().color(QPalette.ColorRole.Window).value() < 80)
+    dark = status.message.palette().color(QPalette.ColorRole.WindowText)
+    assert dark != light and dark.lightness() > 128  # legible on the dark window
+    status.show_message("Saved.", "info")
+    text = status.message.palette().color(QPalette.ColorRole.WindowText)
+    assert text == themed.palette().color(QPalette.ColorRole.WindowText)
