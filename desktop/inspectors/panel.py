@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelection, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +30,7 @@ from desktop.ui.widget_names import name_widget
 #: Columns left out on a small screen: the jar's Domain, Path, Size; the store's Created, Last seen.
 COMPACT_HIDDEN = {"jar": (2, 3, 5), "store": (2, 3)}
 FIT_DELAY_MS = 40  # a table's columns are fitted at most once per this many ms of new rows
-FOLLOW_DELAY_MS = 40  # the detail shows the newest exchange this long after it arrives
+DETAIL_DELAY_MS = 30  # an exchange's detail is laid out this long after it is selected
 STORE_FIT_DELAY_MS = 250  # the store's rows change many times a second while a class is in
 DETAIL_HINT = "<p><i>Select an exchange to see its headers, cookies and what it changed.</i></p>"
 
@@ -147,12 +147,16 @@ class InspectorPanel(QSplitter):
         self._store_fit = QTimer(self, singleShot=True, interval=STORE_FIT_DELAY_MS)
         self._store_fit.timeout.connect(self._fit_store)
         self.session_model.dataChanged.connect(self._fit_holders)
-        self.traffic_table.selectionModel().selectionChanged.connect(self._show_selected)
-        # A redirect's exchanges arrive together: the newest is shown once, after all of them
-        # (each detail is a page of HTML to lay out, a few milliseconds of the GUI thread), and
-        # not in the same turn of the event loop as the new rows are drawn: together, the two
-        # froze the window for over 50 ms while a class joined.
-        self._follow = QTimer(self, singleShot=True, interval=FOLLOW_DELAY_MS)
+        # The detail (a page of HTML to lay out, a few ms) is laid out a moment after the
+        # selection changes, in a turn of the event loop of its own: not with the repaint of the
+        # new rows and the diagram (together they froze the window for over 50 ms while a class
+        # joined), nor once per row when Down is held.
+        self._detail = QTimer(self, singleShot=True, interval=DETAIL_DELAY_MS)
+        self._detail.timeout.connect(self.show_selected_detail)
+        self.traffic_table.selectionModel().selectionChanged.connect(self._on_selection)
+        self._following = False
+        # A redirect's exchanges arrive together: the newest is selected once, after all of them.
+        self._follow = QTimer(self, singleShot=True, interval=0)
         self._follow.timeout.connect(self._follow_latest)
         self.traffic_model.rowsInserted.connect(self._follow.start)
 
@@ -303,7 +307,7 @@ class InspectorPanel(QSplitter):
         """Draw the detail again in the new theme's colours."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
-            self._show_selected(QItemSelection(), QItemSelection())
+            self.show_selected_detail()
         elif event.type() == QEvent.Type.FontChange:  # presenter zoom: headers fit again
             QTimer.singleShot(0, self, self._fit_all)  # once the children have the new font
 
@@ -315,10 +319,22 @@ class InspectorPanel(QSplitter):
     @Slot()
     def _follow_latest(self) -> None:
         # The newest exchange is the one a student just caused: select it, show its story.
-        self.traffic_table.selectRow(self.traffic_model.rowCount() - 1)
+        self._following = True
+        try:
+            self.traffic_table.selectRow(self.traffic_model.rowCount() - 1)
+        finally:
+            self._following = False
 
-    @Slot(QItemSelection, QItemSelection)
-    def _show_selected(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+    @Slot()
+    def _on_selection(self) -> None:
+        if not self._following:  # the teacher's choice (or a walkthrough's): it stays
+            self._follow.stop()
+        self._detail.start()
+
+    @Slot()
+    def show_selected_detail(self) -> None:
+        """Show the selected exchange's story in the detail pane (the hint when none is)."""
+        self._detail.stop()
         rows = self.traffic_table.selectionModel().selectedRows()
         if not rows:
             self.traffic_detail.setHtml(DETAIL_HINT)

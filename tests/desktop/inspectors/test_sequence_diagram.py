@@ -48,18 +48,19 @@ def test_new_hops_appear_and_the_newest_is_selected_in_both(qtbot, panel, make_e
     # Exchanges that arrive together are followed once, after the last of them.
     qtbot.waitUntil(lambda: diagram.selected_row() == 2)
     assert panel.traffic_table.selectionModel().selectedRows()[0].row() == 2
-    assert "hop 2" in panel.traffic_detail.toPlainText()
+    qtbot.waitUntil(lambda: "hop 2" in panel.traffic_detail.toPlainText())
 
 
 def test_a_click_on_an_arrow_selects_the_row_and_the_detail(qtbot, panel, make_exchange):
     diagram = panel.sequence_diagram
     for entry in _entries(make_exchange, 4):
         panel.traffic_model.append(entry)
+    qtbot.waitUntil(lambda: diagram.selected_row() == 3)  # the newest is followed first
     qtbot.mouseClick(
         diagram.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(200, _y_of(diagram, 1))
     )
     assert panel.traffic_table.selectionModel().selectedRows()[0].row() == 1
-    assert "hop 1" in panel.traffic_detail.toPlainText()
+    qtbot.waitUntil(lambda: "hop 1" in panel.traffic_detail.toPlainText())
     panel.traffic_table.selectRow(3)
     assert diagram.selected_row() == 3
     qtbot.keyClick(diagram, Qt.Key.Key_Up)
@@ -122,3 +123,28 @@ def test_only_the_hops_on_screen_are_painted(qtbot, panel, make_exchange, monkey
     assert painted and max(painted) == 4999
     lines = diagram.viewport().height() / diagram.line_height
     assert len(painted) <= lines  # each hop has two lines: half a screen's worth at most
+
+
+def test_the_detail_is_laid_out_once_for_rows_passed_quickly(qtbot, panel, make_exchange):
+    for entry in _entries(make_exchange, 4):
+        panel.traffic_model.append(entry)
+    qtbot.waitUntil(lambda: "hop 3" in panel.traffic_detail.toPlainText())
+    shown = []
+    panel.traffic_detail.setHtml = shown.append  # the panel's own calls come here
+    for row in (2, 1, 0):  # Up held down
+        panel.traffic_table.selectRow(row)
+    qtbot.waitUntil(lambda: len(shown) == 1)
+    qtbot.wait(100)
+    assert len(shown) == 1 and "hop 0" in shown[0]
+
+
+def test_a_row_chosen_as_exchanges_arrive_is_not_taken_back(qtbot, panel, make_exchange):
+    entries = _entries(make_exchange, 4)
+    for entry in entries[:3]:
+        panel.traffic_model.append(entry)
+    panel.traffic_table.selectRow(0)  # the teacher clicks before the newest is followed
+    qtbot.waitUntil(lambda: "hop 0" in panel.traffic_detail.toPlainText())
+    qtbot.wait(100)
+    assert panel.sequence_diagram.selected_row() == 0
+    panel.traffic_model.append(entries[3])  # a new exchange is followed again
+    qtbot.waitUntil(lambda: panel.sequence_diagram.selected_row() == 3)

@@ -74,8 +74,9 @@ def test_a_secure_cookie_is_held_back_over_http_and_the_detail_says_why(qtbot, w
     (entry,) = rows_after(window, start)
     assert "held back sessionid" in entry.sentence
     window.inspectors.highlight_exchanges(range(start, start + 1))
-    detail = window.inspectors.traffic_detail.toPlainText()
-    assert "Secure: only sent over HTTPS, and this request is plain HTTP" in detail
+    detail = window.inspectors.traffic_detail
+    why = "Secure: only sent over HTTPS, and this request is plain HTTP"
+    qtbot.waitUntil(lambda: why in detail.toPlainText())
     assert "You are not logged in" in page_text(window)
 
 

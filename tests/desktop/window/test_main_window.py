@@ -60,7 +60,9 @@ def test_login_secured_page_logout(qtbot, window):
     assert "Login rotated the session id" in post.sentence
     assert [e.kind for e in post.events] == ["rotated"]
     window.inspectors.traffic_table.selectRow(len(hops) - 2)
-    detail = window.inspectors.traffic_detail.toPlainText()
+    detail_pane = window.inspectors.traffic_detail
+    qtbot.waitUntil(lambda: "Login rotated the session id" in detail_pane.toPlainText())
+    detail = detail_pane.toPlainText()
     assert "Login rotated the session id" in detail
     assert "Set-Cookie: sessionid=" + jar[0].value in detail
 
