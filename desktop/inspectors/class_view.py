@@ -34,6 +34,7 @@ FIT_DELAY_MS = 250
 #: "Session" may take (their text is elided; the tooltip has all of it), so the Alert column
 #: that flags a hijack stays in sight.
 SQUEEZED_SHARE = {1: 0.3, 2: 0.15}
+ALERT_START = "⚠ HIJACK? 2 browsers at once"
 NOT_SHARED = "Not shared: Server → Share on the local network lets students join."
 
 
@@ -111,8 +112,11 @@ class ClassView(QWidget):
         for column in range(last):
             table.resizeColumnToContents(column)
         room = table.viewport().width()
-        wanted = sum(table.columnWidth(c) for c in range(last)) + table.sizeHintForColumn(last)
-        if wanted <= room:
+        # The Alert column stretches; it needs room for the start of a hijack's alert at least.
+        alert = (
+            table.fontMetrics().horizontalAdvance(ALERT_START) + 2 * table.fontMetrics().height()
+        )
+        if sum(table.columnWidth(c) for c in range(last)) + alert <= room:
             return
         header = table.horizontalHeader()
         for column, share in SQUEEZED_SHARE.items():

@@ -61,8 +61,14 @@ def test_a_narrow_table_squeezes_held_by_so_the_alert_stays_in_sight(qtbot):
     assert view.model.data(held_by, Qt.ItemDataRole.ToolTipRole) == HELD_BY  # all of it
 
 
-def test_a_wide_table_shows_held_by_whole(qtbot):
-    view = shown(qtbot, width=1900)
-    view.show_class(class_of(2, held_by=HELD_BY[:90]), ClassCounts(2, 2, 0, 0), URL)
+def test_held_by_stays_whole_while_the_alert_s_start_fits_beside_it(qtbot):
+    held_by = "Safari on iPhone · 127.0.1.2, Firefox on Linux · 127.0.1.6"
+    alert = f"⚠ HIJACK? 2 browsers at once: {held_by}"  # longer than the room left: elided
+    view = shown(qtbot, width=1366)
+    view.show_class(
+        [ClassRow("ben", held_by, "AbCd…", "10:00:00", alert), *class_of(4)],
+        ClassCounts(5, 5, 1, 0),
+        URL,
+    )
     view.fit_columns()
-    assert view.table.columnWidth(1) >= view.table.fontMetrics().horizontalAdvance(HELD_BY[:90])
+    assert view.table.columnWidth(1) >= view.table.fontMetrics().horizontalAdvance(held_by)
