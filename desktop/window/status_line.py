@@ -6,12 +6,17 @@ their own colours and with a sign, so they differ without colour too.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 from desktop.ui.colours import SEVERITY_SIGNS, set_severity
 from desktop.ui.plain_text import plain_tooltip
 from desktop.ui.widget_names import name_widget
+
+#: The working indicator shows only for a request still running after this long. Most answer
+#: sooner: shown for each, it flickered, moved the status bar's labels, and its animation
+#: redrew the window sixty times a second while a class kept the lab busy.
+BUSY_AFTER_MS = 300
 
 
 class StatusLine:
@@ -24,7 +29,12 @@ class StatusLine:
         self.busy = name_widget(QProgressBar(), "busy_indicator", "Busy")
         self.busy.setRange(0, 0)  # an endless "working" bar
         self.busy.setMaximumWidth(120)
+        policy = self.busy.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # coming and going, it moves nothing else
+        self.busy.setSizePolicy(policy)
         self.busy.hide()
+        self._show_busy = QTimer(bar, singleShot=True, interval=BUSY_AFTER_MS)
+        self._show_busy.timeout.connect(self.busy.show)
         self.url = name_widget(QLabel(), "status_url", "Server URL")
         self.url.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.store = name_widget(QLabel(), "status_store", "Session store in use")
@@ -66,5 +76,9 @@ class StatusLine:
         )
 
     def set_busy(self, busy: bool) -> None:
-        """Show or hide the working indicator."""
-        self.busy.setVisible(busy)
+        """Show the working indicator once a request has run a moment; hide it when none runs."""
+        if not busy:
+            self._show_busy.stop()
+            self.busy.hide()
+        elif not self.busy.isVisible() and not self._show_busy.isActive():
+            self._show_busy.start()

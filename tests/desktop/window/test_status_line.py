@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QPalette
 
+from desktop.window.status_line import BUSY_AFTER_MS
+
 
 def text_colour(label):
     return label.palette().color(QPalette.ColorRole.WindowText)
@@ -36,3 +38,18 @@ def test_a_saved_timeline_is_information_not_an_error(window, tmp_path, monkeypa
     )
     window.menus._ask_export_har()
     assert window.status.level == "error"
+
+
+def test_the_working_indicator_shows_only_for_a_request_that_takes_a_while(qtbot, window):
+    status = window.status
+    url_at = status.url.geometry()
+    status.set_busy(True)
+    status.set_busy(False)  # a quick answer: nothing shows, nothing moves
+    qtbot.wait(BUSY_AFTER_MS + 100)
+    assert not status.busy.isVisible()
+    status.set_busy(True)
+    assert not status.busy.isVisible()  # not yet
+    qtbot.waitUntil(status.busy.isVisible)
+    assert status.url.geometry() == url_at  # its room was kept for it: the labels stay put
+    status.set_busy(False)
+    assert not status.busy.isVisible()
