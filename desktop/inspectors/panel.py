@@ -154,6 +154,8 @@ class InspectorPanel(QSplitter):
         self._detail = QTimer(self, singleShot=True, interval=DETAIL_DELAY_MS)
         self._detail.timeout.connect(self.show_selected_detail)
         self.traffic_table.selectionModel().selectionChanged.connect(self._on_selection)
+        # A cleared timeline drops its selection without a word: the hint takes the detail's place.
+        self.traffic_model.modelReset.connect(self.show_selected_detail)
         self._following = False
         # A redirect's exchanges arrive together: the newest is selected once, after all of them.
         self._follow = QTimer(self, singleShot=True, interval=0)
@@ -300,8 +302,7 @@ class InspectorPanel(QSplitter):
     def reset(self) -> None:
         """Empty the jar and the timeline (a new lab or a new browser)."""
         self.cookie_model.set_rows([])
-        self.traffic_model.clear()
-        self.traffic_detail.setHtml(DETAIL_HINT)
+        self.traffic_model.clear()  # the detail shows the hint again
 
     def changeEvent(self, event: QEvent) -> None:
         """Draw the detail again in the new theme's colours."""

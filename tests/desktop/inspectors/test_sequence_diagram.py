@@ -148,3 +148,12 @@ def test_a_row_chosen_as_exchanges_arrive_is_not_taken_back(qtbot, panel, make_e
     assert panel.sequence_diagram.selected_row() == 0
     panel.traffic_model.append(entries[3])  # a new exchange is followed again
     qtbot.waitUntil(lambda: panel.sequence_diagram.selected_row() == 3)
+
+
+def test_a_cleared_timeline_leaves_no_exchange_in_the_detail(qtbot, panel, make_exchange):
+    for entry in _entries(make_exchange, 3):
+        panel.traffic_model.append(entry)
+    qtbot.waitUntil(lambda: "hop 2" in panel.traffic_detail.toPlainText())
+    panel.traffic_model.clear()  # the load-balancer lesson starts afresh, say
+    qtbot.waitUntil(lambda: "Select an exchange" in panel.traffic_detail.toPlainText())
+    assert "hop 2" not in panel.traffic_detail.toPlainText()
