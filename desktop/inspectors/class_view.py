@@ -132,7 +132,10 @@ class ClassView(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         """Follow presenter zoom."""
         super().changeEvent(event)
-        if event.type() == QEvent.Type.ApplicationFontChange:
+        # The application's font reaches this window as its own font change (Qt hands
+        # ApplicationFontChange to event(), never to changeEvent()); its children's fonts
+        # are set here, so they are scaled again from it.
+        if event.type() == QEvent.Type.FontChange:
             self._scale_fonts()
             self._fit.start()
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
 
 from desktop.inspectors.class_rows import ClassCounts, ClassRow
 from desktop.inspectors.class_view import ClassView
@@ -72,3 +74,21 @@ def test_held_by_stays_whole_while_the_alert_s_start_fits_beside_it(qtbot):
     )
     view.fit_columns()
     assert view.table.columnWidth(1) >= view.table.fontMetrics().horizontalAdvance(held_by)
+
+
+def test_presenter_zoom_enlarges_the_table_and_fits_it_again(qtbot):
+    view = shown(qtbot)
+    view.show_class(class_of(3), ClassCounts(3, 3, 0, 0), URL)
+    qtbot.waitUntil(lambda: not view._fit.isActive())
+    points, name_width = view.table.font().pointSizeF(), view.table.columnWidth(0)
+    before = QFont(QApplication.font())
+    larger = QFont(before)
+    larger.setPointSize(before.pointSize() + 6)
+    QApplication.setFont(larger)  # View → Larger text, three times
+    try:
+        qtbot.waitUntil(lambda: view.table.font().pointSizeF() > points)
+        qtbot.waitUntil(lambda: view.table.columnWidth(0) > name_width)  # fitted to it
+        wanted = view.table.fontMetrics().horizontalAdvance("student02")
+        assert view.table.columnWidth(0) >= wanted
+    finally:
+        QApplication.setFont(before)
