@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from desktop.inspectors.class_roster import ClassRoster, now
 from desktop.inspectors.class_rows import class_rows
 from desktop.inspectors.class_view import ClassView
 from desktop.lab.embedded_lab import WEAKENING, Lab
 from desktop.lab.lab_share import local_addresses
+from desktop.ui.one_line_label import OneLineLabel
 from desktop.ui.widget_names import name_widget
 from desktop.window.banners import Banner, BannerStyle
 from desktop.window.join_dialog import JoinDialog
@@ -40,9 +41,7 @@ class ShareControls(QObject):
         self.join_dialog: JoinDialog | None = None
         self.banner = Banner("share_banner", "Shared with the class", SHARED_STYLE, "Show QR code")
         self.banner.action_clicked.connect(self.show_join_address)
-        self.summary = name_widget(QLabel(), "class_traffic_summary", "The class's requests")
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.summary.setWordWrap(True)
+        self.summary = name_widget(OneLineLabel(), "class_traffic_summary", "The class's requests")
         self.summary.hide()
         window.inspectors.timeline_box.layout().insertWidget(0, self.summary)
 
@@ -200,7 +199,7 @@ class ShareControls(QObject):
             self.roster.forget_old(now())
         self.window.inspectors.session_model.set_remote_holders(self.roster.holders())
         summary = self.roster.summary()
-        self.summary.setText(summary)
+        self.summary.set_full_text(summary)
         self.summary.setVisible(bool(summary))
         if taken:
             self._dirty = True
@@ -213,7 +212,7 @@ class ShareControls(QObject):
         # again from the students' next requests.
         self.roster.clear()
         self.window.inspectors.session_model.set_remote_holders({})
-        self.summary.clear()
+        self.summary.set_full_text("")
         self.summary.hide()
         self._refresh_class_view()
 

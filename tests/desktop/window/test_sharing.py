@@ -118,7 +118,7 @@ def test_students_fill_the_store_view_named_by_their_browsers(qtbot, window, sha
     # The timeline keeps the teacher's own browser; the class is one line above it.
     assert {entry.browser for entry in window.inspectors.traffic_model.entries()} == {"Browser 1"}
     summary = window.sharing.summary
-    qtbot.waitUntil(lambda: "from 2 devices" in summary.text(), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: "from 2 devices" in summary.full_text(), timeout=TIMEOUT_MS)
     assert summary.isVisible()
 
     view = window.sharing.show_class_view()
@@ -205,13 +205,13 @@ def test_what_a_student_types_is_shown_as_text_everywhere(qtbot, window, shared)
 def test_reset_forgets_the_class_with_its_sessions(qtbot, window, shared):
     join(device(user_agent=FIREFOX_ANDROID), shared, "sam")
     summary = window.sharing.summary
-    qtbot.waitUntil(lambda: "from 1 device" in summary.text(), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: "from 1 device" in summary.full_text(), timeout=TIMEOUT_MS)
     view = window.sharing.show_class_view()
     qtbot.addWidget(view)
     qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=TIMEOUT_MS)
 
     window.reset_lab()
     qtbot.waitUntil(lambda: not window.lab_reset.pending, timeout=TIMEOUT_MS)
-    assert summary.text() == "" and not summary.isVisible()
+    assert summary.full_text() == "" and not summary.isVisible()
     assert window.sharing.roster.devices == {}
     assert view.model.rowCount() == 0 and view.counts.text().startswith("0 logged in")

@@ -1,0 +1,53 @@
+"""A label that keeps to one line: text too long for its width ends in "…", all of it in the
+tooltip and the accessible description.
+
+For a summary that changes a few times a second beside a table (the class's requests above
+the timeline): wrapped, it took three lines at presenter zoom and pushed the window past the
+bottom of a 768-pixel projector.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from desktop.ui.plain_text import plain_tooltip
+
+
+class OneLineLabel(QLabel):
+    """Shows :meth:`full_text` on one line, elided to the label's width."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        # Any width: the layout gives it the room there is, and the text is cut to that.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def full_text(self) -> str:
+        """The whole text, as set."""
+        return self._full
+
+    def set_full_text(self, text: str) -> None:
+        """Show ``text`` on one line; the tooltip and screen readers have all of it."""
+        if text == self._full:
+            return
+        self._full = text
+        self.setToolTip(plain_tooltip(text))
+        self.setAccessibleDescription(text)
+        self._elide()
+
+    def resizeEvent(self, event) -> None:
+        """Cut the text again to the new width."""
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event) -> None:
+        """Presenter zoom: cut the text again in the new font."""
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self._elide()
+
+    def _elide(self) -> None:
+        width = max(0, self.contentsRect().width())
+        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width))
