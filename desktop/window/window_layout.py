@@ -52,6 +52,7 @@ class WindowLayout(QObject):
             layout.addWidget(banner)
         layout.addWidget(self.main, 1)
         window.setCentralWidget(central)
+        self._zoomed = False
         self._refit = QTimer(self, singleShot=True, interval=0)
         self._refit.timeout.connect(self.update)
         window.installEventFilter(self)
@@ -82,6 +83,8 @@ class WindowLayout(QObject):
         """Re-fit after the window is resized or its font changes (presenter zoom)."""
         if event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange):
             self._refit.start()
+        if event.type() == QEvent.Type.FontChange:
+            self._zoomed = True
         return False
 
     def wants_compact(self) -> bool:
@@ -95,8 +98,28 @@ class WindowLayout(QObject):
     @Slot()
     def update(self) -> None:
         """Switch between the stacked and compact layouts as the room demands."""
+        if self._zoomed:
+            self._zoomed = False
+            self.keep_on_screen()
         self._place()
         self.fit_explanation()
+
+    def keep_on_screen(self) -> None:
+        """Bring the window back within its screen after presenter zoom.
+
+        Larger text makes Qt grow the window to its new minimum, at times past the bottom of a
+        768-pixel projector (a word-wrapped bar's minimum, measured at a narrow width); it never
+        shrinks it back. A maximised or full-screen window is the system's to size.
+        """
+        window = self.window
+        screen = window.screen()
+        if screen is None or window.isMaximized() or window.isFullScreen():
+            return
+        room = screen.availableGeometry()
+        frame = window.frameGeometry().height() - window.height()
+        height = max(window.minimumSizeHint().height(), room.height() - frame)
+        if window.height() > height:
+            window.resize(window.width(), height)
 
     def _place(self, force: bool = False) -> None:
         compact = self.wants_compact()

@@ -153,3 +153,12 @@ def test_the_last_steps_text_and_what_it_shows_fit_on_a_large_screen(qtbot, wind
 def test_the_first_launch_fits_a_small_screen(window):
     room = window.screen().availableGeometry()
     assert window.width() <= room.width() and window.height() <= room.height()
+
+
+def test_presenter_zoom_brings_a_window_past_the_screen_s_bottom_back(qtbot, zoomed):
+    window = zoomed
+    room = window.screen().availableGeometry()
+    window.resize(room.width(), room.height() + 200)  # as Qt grew it to a bar's minimum
+    window.zoom.larger.trigger()
+    settle(qtbot)
+    assert window.height() <= max(window.minimumSizeHint().height(), room.height())
