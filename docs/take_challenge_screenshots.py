@@ -16,7 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from PySide6.QtWidgets import QApplication
-from take_screenshots import open_window, wait_for
+from take_screenshots import open_window, settle, wait_for
 
 from desktop.classroom.challenges import CHALLENGES
 
@@ -42,7 +42,7 @@ def shoot(app, folder: Path, key: str, solve=None) -> Path:
         solve(app, window)
         wait_for(app, lambda: panel.verdict is not None and panel.verdict.kind == "solved")
         suffix = "-solved"
-    app.processEvents()
+    settle(app)  # the solving exchange reaches the detail pane a moment after it is selected
     path = SHOTS / f"{key}{suffix}.png"
     window.grab().save(str(path))
     panel.leave()

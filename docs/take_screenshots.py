@@ -65,7 +65,7 @@ def after_login(app: QApplication, folder: Path) -> None:
     window = open_window(app, folder)
     log_in(app, window)
     window.inspectors.traffic_table.selectRow(window.inspectors.traffic_model.rowCount() - 2)
-    app.processEvents()
+    settle(app)  # the detail pane follows the selection a moment later
     window.grab().save(str(HERE / "window-after-login.png"))
     window.close()
 
@@ -86,7 +86,7 @@ def walkthrough(app: QApplication, folder: Path, number: int, key: str) -> str:
         before = panel.index
         panel.next_button.click()
         wait_for(app, lambda before=before: panel.index == before + 1)
-    app.processEvents()
+    settle(app)  # the step's exchange reaches the detail pane a moment after it is selected
     if row_from_end is not None:
         wait_for(app, lambda: not any(browser.busy for browser in window.browsers))
         rows = window.inspectors.traffic_model.rowCount()
