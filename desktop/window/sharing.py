@@ -209,7 +209,9 @@ class ShareControls(QObject):
     @Slot()
     def _forget_the_class(self) -> None:
         # File → Reset emptied the store: the devices, their requests and the summary start
-        # again from the students' next requests.
+        # again from the students' next requests (not from those seen before, still waiting).
+        if self.lab is not None:
+            self.lab.class_requests.take()
         self.roster.clear()
         self.window.inspectors.session_model.set_remote_holders({})
         self.summary.set_full_text("")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from desktop.inspectors.handout import handout_html
 from desktop.window.join_dialog import qr_pixmap
+from server.class_requests import RequestSeen, request_seen
 
 CHROMIUM = Path("/usr/bin/chromium")
 TIMEOUT_MS = 15_000
@@ -215,3 +216,17 @@ def test_reset_forgets_the_class_with_its_sessions(qtbot, window, shared):
     assert summary.full_text() == "" and not summary.isVisible()
     assert window.sharing.roster.devices == {}
     assert view.model.rowCount() == 0 and view.counts.text().startswith("0 logged in")
+
+
+def test_reset_forgets_the_class_s_requests_not_taken_yet(qtbot, window):
+    # A student's request the server saw a moment before File → Reset, still waiting for
+    # the window's next look at the class's requests.
+    sid = "s" * 43
+    seen = RequestSeen("192.168.1.7", FIREFOX_ANDROID, "GET", SECURED, 200, sid, sid)
+    request_seen.send(window.lab.app, seen=seen)
+    window.reset_lab()
+    qtbot.waitUntil(lambda: not window.lab_reset.pending, timeout=TIMEOUT_MS)
+    ticks = window.sharing._ticks
+    qtbot.waitUntil(lambda: window.sharing._ticks > ticks)  # the window looked again
+    assert window.sharing.roster.devices == {}
+    assert window.sharing.summary.full_text() == ""
