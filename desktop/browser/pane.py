@@ -71,6 +71,7 @@ class BrowserPane(QWidget):
         self.page_view.setOpenLinks(False)  # links become navigations of the lab's browser
         self.page_view.anchorClicked.connect(self._link_clicked)
         self._shown_html: str | None = None  # the page on screen, to lay out again
+        self._shown_error: str | None = None  # or why it could not load (coloured anew)
 
         self._layout()
 
@@ -153,7 +154,7 @@ class BrowserPane(QWidget):
         login_form = "userid" in page.info.form_fields
         html = page.html.replace("<form", FORM_NOTE + "<form", 1) if login_form else page.html
         self.page_view.setHtml(html)
-        self._shown_html = html
+        self._shown_html, self._shown_error = html, None
         errors = page.info.errors
         self._set_error(self.userid_error, errors.get("userid"))
         self._set_error(self.passwd_error, errors.get("passwd"))
@@ -167,7 +168,9 @@ class BrowserPane(QWidget):
 
     def redraw_page(self) -> None:
         """Lay the page out again (a new theme): links take their colour when laid out."""
-        if self._shown_html is not None:
+        if self._shown_error is not None:  # its colour is the old theme's: made again
+            self.show_error(self._shown_error)
+        elif self._shown_html is not None:
             bar = self.page_view.verticalScrollBar()
             at = bar.value()
             self.page_view.setHtml(self._shown_html)
@@ -186,6 +189,7 @@ class BrowserPane(QWidget):
 
     def show_error(self, message: str) -> None:
         """Show a failed navigation in the page area, as browsers do."""
+        self._shown_error = message
         self._shown_html = (
             "<h2>This page could not be loaded</h2>"
             f"<p style='color:{css(severity_colour('error'))}'>{escape(message)}</p>"

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import QApplication
 
-from desktop.ui.colours import highlight_background
+from desktop.ui.colours import highlight_background, severity_colour
 
 Role = QPalette.ColorRole
 
@@ -128,3 +128,16 @@ def test_a_status_message_takes_the_new_theme_s_colour_for_its_severity(qtbot, t
     status.show_message("Saved.", "info")
     text = status.message.palette().color(QPalette.ColorRole.WindowText)
     assert text == themed.palette().color(QPalette.ColorRole.WindowText)
+
+
+def test_a_page_that_could_not_load_says_so_in_the_new_theme_s_colour(qtbot, themed):
+    themed.theme.apply("light")
+    themed.browser.show_error("Connection refused")
+    light = severity_colour("error").name()
+    assert light in themed.browser.page_view.toHtml()
+    themed.theme.apply("dark")
+    dark = severity_colour("error").name()
+    assert dark != light
+    qtbot.waitUntil(lambda: dark in themed.browser.page_view.toHtml())  # legible on dark
+    assert "Connection refused" in themed.browser.page_view.toPlainText()
+    assert light not in themed.browser.page_view.toHtml()
