@@ -204,8 +204,8 @@ class ClassServer:
         process.join(timeout)
         stopped = not process.is_alive()
         if not stopped:
-            # Still starting (it reads "stop" only once it serves), or stuck: end it. One that
-            # never served held nothing, so that is a clean stop too.
+            # Still importing Flask (it reads "stop" once its app is built), or stuck: end it.
+            # One that never served held nothing, so that is a clean stop too.
             stopped = not self.serving.is_set()
             process.kill()
             process.join(EXIT_MARGIN)
