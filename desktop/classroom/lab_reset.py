@@ -1,4 +1,8 @@
-"""File → Reset the lab: cancel what is in flight, then empty the store, jar and timeline."""
+"""File → Reset the lab: cancel what is in flight, then empty the store, jar and timeline.
+
+While the lab is shared, the sessions the class's devices hold stay: a teacher starting a
+walkthrough on the projector must not log the whole room out.
+"""
 
 from __future__ import annotations
 
@@ -48,14 +52,24 @@ class LabReset(QObject):
             return False
         self._timer.stop()
         store = window.lab.state.store
+        kept = 0
         if store is not None:
+            students = window.class_sessions()  # shared: the class stays logged in
             for record in window.lab.sessions():
-                store.delete(record.sid)
+                if record.sid in students:
+                    kept += 1
+                else:
+                    store.delete(record.sid)
         first = window.browsers[0]
         first.controller.clear_cookies()
         window.inspectors.reset()
         window.controls.refresh_lab_view()
-        window.status.show_message("")
+        window.status.show_message(
+            f"Lab reset. The class's {kept} session{'s' if kept != 1 else ''} stayed: students "
+            "are still logged in (Server → Stop sharing first to clear them too)."
+            if kept
+            else ""
+        )
         first.controller.open(LOGIN_PATH)
         self.pending = False
         self.finished.emit()

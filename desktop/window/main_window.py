@@ -140,6 +140,10 @@ class MainWindow(QMainWindow):
             browser.pane.deleteLater()
             browser.deleteLater()
 
+    def class_sessions(self) -> set[str]:
+        """The sessions students' devices hold while the lab is shared (none when it is not)."""
+        return self.sharing.class_sessions()
+
     @Slot()
     def reset_lab(self) -> None:
         """File → Reset the lab: end the walkthrough, cancel requests, empty store and jar."""

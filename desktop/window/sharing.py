@@ -65,7 +65,6 @@ class ShareControls(QObject):
         # inviting students to an address nobody answers.
         window.controls.link.server_failed.connect(self._on_server_failed)
         window.controls.link.session_event.connect(self._mark_dirty)
-        window.lab_reset.finished.connect(self._forget_the_class)  # its sessions went too
         self._dirty = False
         self._ticks = 0
         self._timer = QTimer(self, interval=TAKE_INTERVAL_MS)
@@ -206,17 +205,12 @@ class ShareControls(QObject):
         if periodic and self._dirty:
             self._refresh_class_view()
 
-    @Slot()
-    def _forget_the_class(self) -> None:
-        # File → Reset emptied the store: the devices, their requests and the summary start
-        # again from the students' next requests (not from those seen before, still waiting).
-        if self.lab is not None:
-            self.lab.class_requests.take()
-        self.roster.clear()
-        self.window.inspectors.session_model.set_remote_holders({})
-        self.summary.set_full_text("")
-        self.summary.hide()
-        self._refresh_class_view()
+    def class_sessions(self) -> set[str]:
+        """The sessions the class's devices hold now: File → Reset keeps them while shared."""
+        if self.lab is None or self.lab.share_url is None:
+            return set()
+        self._take_requests()  # a device that logged in a moment ago counts too
+        return set(self.roster.holders())
 
     @Slot()
     def show_class_view(self) -> QWidget:

@@ -12,13 +12,12 @@ from pathlib import Path
 import pytest
 import segno
 from devices import FIREFOX_ANDROID, SAFARI_IPHONE, SHARED, device, join
-from helpers import LOGIN, SECURED, page_text
+from helpers import LOGIN, SECURED, page_text, submit_login
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.inspectors.handout import handout_html
 from desktop.window.join_dialog import qr_pixmap
-from server.class_requests import RequestSeen, request_seen
 
 CHROMIUM = Path("/usr/bin/chromium")
 TIMEOUT_MS = 15_000
@@ -203,30 +202,39 @@ def test_what_a_student_types_is_shown_as_text_everywhere(qtbot, window, shared)
     assert "<img" not in html and "&lt;img" in html
 
 
-def test_reset_forgets_the_class_with_its_sessions(qtbot, window, shared):
-    join(device(user_agent=FIREFOX_ANDROID), shared, "sam")
-    summary = window.sharing.summary
-    qtbot.waitUntil(lambda: "from 1 device" in summary.full_text(), timeout=TIMEOUT_MS)
+def test_reset_while_shared_keeps_the_class_logged_in(qtbot, window, shared):
+    student = device(user_agent=FIREFOX_ANDROID)
+    join(student, shared, "sam")
     view = window.sharing.show_class_view()
     qtbot.addWidget(view)
-    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: {r.user for r in view.model.rows()} == {"sam"}, timeout=TIMEOUT_MS)
+    submit_login(window, "teacher", "pw")  # the lab's own browser
+    qtbot.waitUntil(lambda: "teacher" in rows_by_user(window), timeout=TIMEOUT_MS)
 
+    window.reset_lab()  # as a walkthrough's start does
+    qtbot.waitUntil(lambda: not window.lab_reset.pending, timeout=TIMEOUT_MS)
+    users = {record.data.get("userid") for record in window.lab.sessions()}
+    assert "sam" in users and "teacher" not in users
+    assert "class's 1 session stayed" in window.status.message.text()
+    assert "Welcome USER: sam !" in student.get(shared + SECURED, timeout=10).text
+    qtbot.waitUntil(lambda: {r.user for r in view.model.rows()} == {"sam"}, timeout=TIMEOUT_MS)
+    assert "Firefox on Android" in rows_by_user(window)["sam"][1]  # still named as its holder
+
+
+def test_reset_keeps_a_student_who_logged_in_a_moment_before(qtbot, window, shared):
+    # The student's request reached the server; the window has not looked at the class's
+    # requests since: the reset must still know whose session it is.
+    student = device(user_agent=FIREFOX_ANDROID)
+    join(student, shared, "kim")
     window.reset_lab()
     qtbot.waitUntil(lambda: not window.lab_reset.pending, timeout=TIMEOUT_MS)
-    assert summary.full_text() == "" and not summary.isVisible()
-    assert window.sharing.roster.devices == {}
-    assert view.model.rowCount() == 0 and view.counts.text().startswith("0 logged in")
+    assert "kim" in {record.data.get("userid") for record in window.lab.sessions()}
 
 
-def test_reset_forgets_the_class_s_requests_not_taken_yet(qtbot, window):
-    # A student's request the server saw a moment before File → Reset, still waiting for
-    # the window's next look at the class's requests.
-    sid = "s" * 43
-    seen = RequestSeen("192.168.1.7", FIREFOX_ANDROID, "GET", SECURED, 200, sid, sid)
-    request_seen.send(window.lab.app, seen=seen)
+def test_reset_when_not_shared_empties_the_store(qtbot, window):
+    submit_login(window, "teacher", "pw")
+    qtbot.waitUntil(lambda: "teacher" in rows_by_user(window), timeout=TIMEOUT_MS)
     window.reset_lab()
     qtbot.waitUntil(lambda: not window.lab_reset.pending, timeout=TIMEOUT_MS)
-    ticks = window.sharing._ticks
-    qtbot.waitUntil(lambda: window.sharing._ticks > ticks)  # the window looked again
-    assert window.sharing.roster.devices == {}
-    assert window.sharing.summary.full_text() == ""
+    assert not [r for r in window.lab.sessions() if "userid" in r.data]
+    assert window.status.message.text() == ""
