@@ -156,7 +156,6 @@ class InspectorPanel(QSplitter):
         self.traffic_table.selectionModel().selectionChanged.connect(self._on_selection)
         # A cleared timeline drops its selection without a word: the hint takes the detail's place.
         self.traffic_model.modelReset.connect(self.show_selected_detail)
-        self._following = False
         # A redirect's exchanges arrive together: the newest is selected once, after all of them.
         self._follow = QTimer(self, singleShot=True, interval=0)
         self._follow.timeout.connect(self._follow_latest)
@@ -320,16 +319,13 @@ class InspectorPanel(QSplitter):
     @Slot()
     def _follow_latest(self) -> None:
         # The newest exchange is the one a student just caused: select it, show its story.
-        self._following = True
-        try:
-            self.traffic_table.selectRow(self.traffic_model.rowCount() - 1)
-        finally:
-            self._following = False
+        self.traffic_table.selectRow(self.traffic_model.rowCount() - 1)
 
     @Slot()
     def _on_selection(self) -> None:
-        if not self._following:  # the teacher's choice (or a walkthrough's): it stays
-            self._follow.stop()
+        rows = self.traffic_table.selectionModel().selectedRows()
+        if rows and rows[0].row() < self.traffic_model.rowCount() - 1:
+            self._follow.stop()  # an older exchange chosen (the teacher's, a walkthrough's) stays
         self._detail.start()
 
     @Slot()

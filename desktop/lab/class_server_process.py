@@ -135,12 +135,11 @@ def serve_the_class(config: dict, settings: dict, listener: socket.socket, conne
         send("start_failed", f"{type(error).__name__}: {error}")
         listener.close()
         return
-    settings = _latest_settings(connection, settings)
-    if settings is None:  # the lab said stop while this process was starting: serve nothing
-        listener.close()
-        close_app(app)
-        return
     try:
+        settings = _latest_settings(connection, settings)
+        if settings is None:  # the lab said stop while this process was starting: serve nothing
+            listener.close()
+            return
         server = _serve(app, settings, listener, send)
         _follow_the_lab(app, connection)
         interrupt_delays(app)
