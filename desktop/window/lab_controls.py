@@ -12,6 +12,21 @@ from desktop.window.banners import FAILURE_STYLE, NOTICE_STYLE, Banner
 from server.runner import ServerStartError
 
 
+def class_left_behind(old_store: str, students: int, store: str) -> str:
+    """Say what a switch of store while shared did to the class's ``students`` sessions."""
+    sessions = f"{students} session{'s' if students != 1 else ''}"
+    if old_store == "memory":
+        return (
+            f"The class's {sessions} ended with the memory store: students log in again on "
+            f"the {store} store."
+        )
+    return (
+        f"The class's {sessions} stayed in the {old_store} store, out of sight while the lab "
+        f"uses the {store} store: students count as logged out until the lab is back on "
+        f"{old_store} (Server → Session store)."
+    )
+
+
 class LabControls(QObject):
     """Follows one lab at a time for a window, and keeps the window's views in step with it.
 
@@ -36,6 +51,8 @@ class LabControls(QObject):
         self.link.server_failed.connect(self._on_server_failed)
         self.link.store_failed.connect(self._on_store_failed)
         self.link.store_recovered.connect(self._on_store_recovered)
+        #: The store the class's sessions were left in by a switch while shared, and how many.
+        self._class_away: tuple[str, int] | None = None
 
     @property
     def banners(self) -> tuple[Banner, Banner, Banner]:
@@ -61,7 +78,7 @@ class LabControls(QObject):
         for browser in self.window.browsers:
             browser.controller.set_base_url(lab.url)
             self.point_browser(browser)
-        self.notice_banner.show_text(" ".join(lab.notices))
+        self.show_notices()
         self.server_banner.clear()
         self.refresh_lab_view()
 
@@ -99,14 +116,40 @@ class LabControls(QObject):
 
         A walkthrough passes ``remember=False``: its store is the scenario's, not the teacher's.
         """
-        if self.lab.state.store_name != store and (
-            self.replace_lab(
-                lambda old: old.rebuilt(store=store),
-                f"the session server restarted with the {store} store",
-            )
-            and remember
+        old_store = self.lab.state.store_name
+        if old_store == store:
+            return
+        if self._class_away is not None and self._class_away[0] == "memory":
+            self._class_away = None  # said once: those sessions are gone for good
+        students = self._class_sessions_stored()
+        if not self.replace_lab(
+            lambda old: old.rebuilt(store=store),
+            f"the session server restarted with the {store} store",
         ):
+            return  # the old store came back, and the class's sessions with it
+        if remember:
             self.window.settings.store = store
+        if students:
+            self._class_away = (old_store, students)
+        elif self._class_away is not None and self._class_away[0] == store:
+            self._class_away = None  # back where the class's sessions are
+        self.show_notices()
+
+    def show_notices(self) -> None:
+        """Show the lab's start-up notices in the yellow bar, and where the class's sessions are.
+
+        The class's sessions left in another store are a standing condition, not a moment's
+        news: the bar says so for as long as it lasts, through restarts and further switches.
+        """
+        notices = list(self.lab.notices)
+        if self._class_away is not None:
+            notices.append(class_left_behind(*self._class_away, self.lab.state.store_name))
+        self.notice_banner.show_text(" ".join(notices))
+
+    def _class_sessions_stored(self) -> int:
+        # How many of the store's sessions the class's devices hold (none unless shared).
+        students = self.window.class_sessions()
+        return sum(record.sid in students for record in self.lab.sessions()) if students else 0
 
     def set_switch(self, name: str, on: bool) -> None:
         """Turn a weakening switch of the server on or off; the red bar says which are on."""
@@ -147,7 +190,7 @@ class LabControls(QObject):
             )
         for browser in self.window.browsers:
             self.point_browser(browser)
-        self.notice_banner.show_text(" ".join(lab.notices))
+        self.show_notices()
         self.window.status.show_lab(lab)
         return failure is None
 

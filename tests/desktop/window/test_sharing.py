@@ -231,6 +231,27 @@ def test_reset_keeps_a_student_who_logged_in_a_moment_before(qtbot, window, shar
     assert "kim" in {record.data.get("userid") for record in window.lab.sessions()}
 
 
+def test_a_store_switch_while_shared_says_where_the_class_sessions_stayed(qtbot, window, shared):
+    # The stores walkthrough starts on the cookie store: the class's SQLite sessions are out of
+    # sight meanwhile, and the yellow bar says so until the lab is back on SQLite.
+    student = device(user_agent=FIREFOX_ANDROID)
+    join(student, shared, "sam")
+    window.controls.switch_store("cookie", remember=False)
+    notice = window.controls.notice_banner
+    assert "class's 1 session stayed in the sqlite store" in notice.text()
+    assert notice.isVisibleTo(window)
+    shared = window.lab.share_url  # the same address, served by the rebuilt lab
+    assert "not logged in" in student.get(shared + SECURED, timeout=10).text
+    # A further switch (the walkthrough's memory step) and a restart keep saying it.
+    window.controls.switch_store("memory", remember=False)
+    window.controls.restart_server()
+    assert "stayed in the sqlite store, out of sight while the lab uses the memory" in notice.text()
+
+    window.controls.switch_store("sqlite", remember=False)
+    assert "class's" not in notice.text()
+    assert "Welcome USER: sam !" in student.get(shared + SECURED, timeout=10).text
+
+
 def test_reset_when_not_shared_empties_the_store(qtbot, window):
     submit_login(window, "teacher", "pw")
     qtbot.waitUntil(lambda: "teacher" in rows_by_user(window), timeout=TIMEOUT_MS)
