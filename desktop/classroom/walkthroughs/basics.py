@@ -88,8 +88,13 @@ SEVERAL_BROWSERS = Walkthrough(
         Step(
             "Log in as bob in Browser 2",
             lambda run: run.login(2, "bob"),
-            "The store now holds two logged-in sessions, alice's and bob's, each held by one "
-            "browser.",
+            lambda run: (
+                "The store now holds alice's and bob's logged-in sessions, each held by one "
+                "browser, beside the class's (the lab is shared)."
+                if run.window.lab.share_url
+                else "The store now holds two logged-in sessions, alice's and bob's, each held "
+                "by one browser."
+            ),
             _show_session_of(2),
         ),
         Step(

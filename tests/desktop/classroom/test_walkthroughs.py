@@ -6,6 +6,7 @@ import time
 
 import pytest
 import requests
+from devices import SHARED, device, join
 from helpers import LOGIN, page_text
 
 import desktop.classroom.lab_actions
@@ -70,6 +71,18 @@ def test_several_browsers(qtbot, window, panel):
         "Browser 1",
         "Browser 2",
     ]
+
+
+def test_several_browsers_while_shared_counts_the_class_too(qtbot, window, panel):
+    join(device(), window.sharing.share(SHARED), "sam")  # a student, kept by the reset
+    start(qtbot, panel, "browsers")
+    said = []
+    for _ in range(4):
+        step(qtbot, panel)
+        said.append(panel.text.toPlainText())
+    bob = next(text for text in said if "bob's logged-in sessions" in text)
+    assert "beside the class's (the lab is shared)" in bob and "two logged-in" not in bob
+    assert sorted(users_in_store(window)) == ["alice", "bob", "sam"]
 
 
 def test_hijacking(qtbot, window, panel):
