@@ -19,13 +19,29 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.browser.http_client import PageResult
-from desktop.ui.colours import css, set_severity, severity_colour
+from desktop.ui.colours import css, muted_text, set_severity, severity_colour
 from desktop.ui.widget_names import name_widget
 from server.forms import PASSWD_MAX, USERID_MAX
 from server.paths import SECURED_PATH
 
 # Qt's rich text shows no input fields; point at the real form above instead.
 FORM_NOTE = "<p><i>This page holds the login form: fill it in above, under “Login form”.</i></p>"
+
+
+def in_theme(html: str) -> str:
+    """Return ``html`` with the server's own text colours made the theme's.
+
+    The server's pages set colours for a white page (a grey note, dark red errors); the page
+    view draws them on the theme's background, where those are unreadable in a dark theme. The
+    rules are more specific than the page's (``body .note``): Qt's rich text does not let a
+    later style sheet win on order alone.
+    """
+    themed = (
+        f"<style>body .note {{ color: {css(muted_text())}; }} "
+        f"body .errors {{ color: {css(severity_colour('error'))}; }}</style>"
+    )
+    head_end = html.find("</head>")
+    return html[:head_end] + themed + html[head_end:] if head_end >= 0 else themed + html
 
 
 class BrowserPane(QWidget):
@@ -153,7 +169,7 @@ class BrowserPane(QWidget):
         self.page_view.document().setBaseUrl(QUrl(page.url))
         login_form = "userid" in page.info.form_fields
         html = page.html.replace("<form", FORM_NOTE + "<form", 1) if login_form else page.html
-        self.page_view.setHtml(html)
+        self.page_view.setHtml(in_theme(html))
         self._shown_html, self._shown_error = html, None
         errors = page.info.errors
         self._set_error(self.userid_error, errors.get("userid"))
@@ -173,7 +189,7 @@ class BrowserPane(QWidget):
         elif self._shown_html is not None:
             bar = self.page_view.verticalScrollBar()
             at = bar.value()
-            self.page_view.setHtml(self._shown_html)
+            self.page_view.setHtml(in_theme(self._shown_html))
             bar.setValue(at)
 
     def set_remember_offered(self, offered: bool) -> None:

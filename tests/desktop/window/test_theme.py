@@ -141,3 +141,33 @@ def test_a_page_that_could_not_load_says_so_in_the_new_theme_s_colour(qtbot, the
     qtbot.waitUntil(lambda: dark in themed.browser.page_view.toHtml())  # legible on dark
     assert "Connection refused" in themed.browser.page_view.toPlainText()
     assert light not in themed.browser.page_view.toHtml()
+
+
+def colour_of(view, text: str):
+    """Return the colour the page view draws ``text`` in."""
+    block = view.document().begin()
+    while block.isValid():
+        fragments = block.begin()
+        while not fragments.atEnd():
+            fragment = fragments.fragment()
+            if text in fragment.text():
+                return fragment.charFormat().foreground().color()
+            fragments += 1
+        block = block.next()
+    raise AssertionError(f"{text!r} is not on the page")
+
+
+@pytest.mark.parametrize("name", ["light", "dark", "high_contrast"])
+def test_the_servers_grey_notes_and_red_errors_stay_readable(qtbot, themed, name):
+    # The server's pages colour them for a white page; the page view draws on the theme's.
+    from helpers import page_text, submit_login
+
+    themed.theme.apply(name)
+    view, base = themed.browser.page_view, QApplication.palette().color(Role.Base)
+    themed.current_browser.controller.secured_page()
+    qtbot.waitUntil(lambda: "first." in page_text(themed))
+    assert contrast(colour_of(view, "first."), base) >= 4.5
+    submit_login(themed, "", "pw")  # no user name: the server lists the error
+    qtbot.waitUntil(lambda: "Enter a user name." in page_text(themed))
+    assert colour_of(view, "Enter a user name.") == severity_colour("error")
+    assert contrast(colour_of(view, "Enter a user name."), base) >= 4.5
