@@ -135,8 +135,13 @@ class ShareControls(QObject):
         if self.join_dialog is not None:
             self.join_dialog.close()
             self.join_dialog.deleteLater()
-        self.join_dialog = JoinDialog(url, self.stop_sharing, self.window)
+        # Presenter zoom's keys work in the dialog too: it is what the projector shows.
+        self.join_dialog = JoinDialog(
+            url, self.stop_sharing, self.window, self.window.zoom.actions()
+        )
         self.join_dialog.show()
+        self.join_dialog.raise_()
+        self.join_dialog.activateWindow()  # Escape and the keys reach it, not the window
 
     def show_state(self) -> None:
         """Show in the bar, the menu, the red bar and the class view whether the lab is shared."""
@@ -217,6 +222,7 @@ class ShareControls(QObject):
         """View → Class view: the store as a projector-friendly table, live."""
         if self.class_view is None:
             self.class_view = ClassView()
+            self.class_view.addActions(self.window.zoom.actions())  # Ctrl+plus on the projector
             self.class_view.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
         self.class_view.show()
         self.class_view.raise_()
