@@ -281,8 +281,15 @@ class InspectorPanel(QSplitter):
         self._store_fit_all = self._store_fit_holders = False
 
     def _show_holders_if_useful(self) -> None:
-        # On a small screen "Held by" earns its room only once two browsers hold sessions.
-        names = {name for names in self.session_model.holders.values() for name in names}
+        # On a small screen "Held by" earns its room only once two browsers hold sessions,
+        # students' browsers (while the lab is shared) as much as the lab's own.
+        model = self.session_model
+        names = {
+            name
+            for holders in (model.holders, model.remote_holders)
+            for names in holders.values()
+            for name in names
+        }
         self.session_table.setColumnHidden(1, self.compact and len(names) < 2)
 
     def show_remember_tokens(self, tokens, offered: bool) -> None:

@@ -105,3 +105,20 @@ def test_a_busy_class_fits_the_store_s_columns_once_per_burst(qtbot, monkeypatch
     panel.session_model.set_current_sid(records[0].sid)  # now bold: measured again, once
     qtbot.wait(400)
     assert len(fits) == joined + 1
+
+
+def test_compact_shows_held_by_once_students_browsers_hold_sessions(qtbot):
+    # Presenter zoom on a projector: "Held by" earns its room once two browsers hold sessions,
+    # and students' browsers count as much as the lab's own.
+    panel = InspectorPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.set_compact(True)
+    panel.focus_inspector("store")
+    model = panel.session_model
+    model.reset([SessionRecord("teacher" + "x" * 30), SessionRecord("alice" + "x" * 30)])
+    model.set_holders({"teacher" + "x" * 30: ["Browser 1"]})
+    qtbot.wait(400)
+    assert panel.session_table.isColumnHidden(1)  # one browser: nothing to tell apart
+    model.set_remote_holders({"alice" + "x" * 30: ["Firefox on Android · 10.0.0.5"]})
+    qtbot.waitUntil(lambda: not panel.session_table.isColumnHidden(1))
