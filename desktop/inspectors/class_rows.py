@@ -41,7 +41,8 @@ class ClassCounts:
         """E.g. "12 logged in · 31 live sessions · 14 devices · 1 hijack"."""
         hijacks = f"{self.hijacks} hijack{'s' if self.hijacks != 1 else ''}"
         return (
-            f"{self.logged_in} logged in · {self.live_sessions} live sessions · "
+            f"{self.logged_in} logged in · {self.live_sessions} live "
+            f"session{'s' if self.live_sessions != 1 else ''} · "
             f"{self.devices} device{'s' if self.devices != 1 else ''} · {hijacks}"
         )
 

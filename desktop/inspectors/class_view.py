@@ -30,10 +30,10 @@ SCALE = 1.6  # the table's text against the window's: legible from the back of t
 #: "resize to contents" measured every row again for each cell that changed, which held the
 #: window up for tens of milliseconds at a time while a class of forty joined.
 FIT_DELAY_MS = 250
-#: When the table is too narrow for every column, the share of its width "Held by" and
-#: "Session" may take (their text is elided; the tooltip has all of it), so the Alert column
-#: that flags a hijack stays in sight.
-SQUEEZED_SHARE = {1: 0.3, 2: 0.15}
+#: When the table is too narrow for every column, the share of its width "User", "Held by"
+#: and "Session" may take (their text is elided; the tooltip has all of it), so the Alert
+#: column that flags a hijack stays in sight, even beside a student's 150-character name.
+SQUEEZED_SHARE = {0: 0.25, 1: 0.3, 2: 0.15}
 ALERT_START = "⚠ HIJACK? 2 browsers at once"
 NOT_SHARED = "Not shared: Server → Share on the local network lets students join."
 
@@ -105,8 +105,8 @@ class ClassView(QWidget):
 
     @Slot()
     def fit_columns(self) -> None:
-        """Fit the columns to their text; squeeze "Held by" and "Session" when the table is
-        too narrow, so the Alert column stays in sight."""
+        """Fit the columns to their text; squeeze "User", "Held by" and "Session" when the
+        table is too narrow, so the Alert column stays in sight."""
         table = self.table
         last = self.model.columnCount() - 1
         for column in range(last):

@@ -9,6 +9,7 @@ hundreds of milliseconds at each refresh.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 
 from desktop.inspectors.class_rows import ClassRow
@@ -58,7 +59,14 @@ class ClassTableModel(QStandardItemModel):
         if item.text() != text:
             item.setText(text)
             item.setToolTip(plain_tooltip(text))  # as typed: a student's name is never HTML
-        background = QBrush(HIJACK_BACKGROUND) if hijacked else QBrush()
-        if item.background() != background:
-            item.setBackground(background)
-            item.setForeground(QBrush(HIJACK_TEXT) if hijacked else QBrush())
+        marked = item.data(Qt.ItemDataRole.BackgroundRole) is not None
+        if marked == hijacked:
+            return
+        if hijacked:
+            item.setBackground(QBrush(HIJACK_BACKGROUND))
+            item.setForeground(QBrush(HIJACK_TEXT))
+        else:
+            # No colours at all, so the view's palette decides: an empty brush would paint
+            # the text black, unreadable in the dark theme once a hijack's row is reused.
+            item.setData(None, Qt.ItemDataRole.BackgroundRole)
+            item.setData(None, Qt.ItemDataRole.ForegroundRole)

@@ -8,9 +8,12 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.inspectors.class_rows import ClassCounts, ClassRow
 from desktop.inspectors.class_view import ClassView
+from desktop.ui.plain_text import plain_tooltip
 
 HELD_BY = ", ".join(f"Firefox on Android · 192.168.1.{n}" for n in range(1, 9))
 URL = "http://127.0.0.2:5000"
+ALERT = "⚠ HIJACK? 2 browsers at once: Safari on iPhone · 127.0.1.2, Firefox on Linux · 127.0.1.9"
+COUNTS_1 = ClassCounts(1, 1, 1, 0)
 
 
 def class_of(count: int, held_by: str = "Firefox on Android · 192.168.1.7") -> list[ClassRow]:
@@ -92,3 +95,39 @@ def test_presenter_zoom_enlarges_the_table_and_fits_it_again(qtbot):
         assert view.table.columnWidth(0) >= wanted
     finally:
         QApplication.setFont(before)
+
+
+def test_a_long_user_name_does_not_push_a_hijack_s_alert_out_of_sight(qtbot):
+    # A curious student picks a 150-character name (the most the login form takes).
+    name = "<img src=x onerror=alert(1)>" + "W" * 122
+    view = shown(qtbot, width=1100)
+    rows = [
+        ClassRow("ben", "Safari on iPhone · 127.0.1.2", "AbCd…", "10:00:00", ALERT),
+        ClassRow(name, "Firefox on Android · 127.0.1.3", "EfGh…", "10:00:00"),
+    ]
+    view.show_class(rows, ClassCounts(2, 2, 3, 1), URL)
+    view.fit_columns()
+    table = view.table
+    start = table.fontMetrics().horizontalAdvance("⚠ HIJACK?")
+    assert table.columnViewportPosition(4) + start <= table.viewport().width()
+    # All of it in the tooltip, shown as typed.
+    assert view.model.data(view.model.index(1, 0), Qt.ItemDataRole.ToolTipRole) == plain_tooltip(
+        name
+    )
+
+
+def test_a_session_no_longer_hijacked_takes_the_theme_s_text_colour_again(qtbot):
+    view = shown(qtbot)
+    hijacked = ClassRow("ben", "Safari on iPhone, Firefox on Linux", "AbCd…", "10:00:00", ALERT)
+    view.show_class([hijacked], ClassCounts(1, 1, 2, 1), URL)
+    view.show_class([ClassRow("ann", "Safari on iPhone", "EfGh…", "10:01:00")], COUNTS_1, URL)
+    for column in range(view.model.columnCount()):
+        index = view.model.index(0, column)
+        # The view's palette decides (light text in the dark theme), not a left-over black.
+        assert view.model.data(index, Qt.ItemDataRole.ForegroundRole) is None
+        assert view.model.data(index, Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_the_counts_say_one_live_session_in_the_singular():
+    assert ClassCounts(1, 1, 1, 1).text() == "1 logged in · 1 live session · 1 device · 1 hijack"
+    assert ClassCounts(0, 2, 0, 0).text() == "0 logged in · 2 live sessions · 0 devices · 0 hijacks"
