@@ -7,6 +7,7 @@ from datetime import datetime
 
 from desktop.inspectors.class_roster import ClassRoster
 from desktop.inspectors.narration import short_id
+from desktop.inspectors.typed_text import shown_as_typed
 from server.records import SessionRecord
 
 USER_KEY = "userid"
@@ -74,7 +75,7 @@ def class_rows(
         holders = _users(lab_holders.get(record.sid, []), held.get(record.sid, []))
         rows.append(
             ClassRow(
-                user="(not logged in)" if user is None else str(user),
+                user="(not logged in)" if user is None else shown_as_typed(str(user)),
                 held_by=", ".join(holders) or "—",
                 session=short_id(record.sid),
                 last_seen=datetime.fromtimestamp(record.last_seen).strftime("%H:%M:%S"),

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from desktop.browser.cookie_rules import LOCALHOST_NOTE
 from desktop.browser.exchange import Exchange, header_value
 from desktop.browser.page_parser import parse_page
+from desktop.inspectors.typed_text import shown_as_typed
 from server.balancer import ROUTE_HEADER, SERVER_HEADER, STICKY_COOKIE, VIA
 from server.records import SessionEvent
 
@@ -56,7 +57,7 @@ def _balancer_sentence(exchange: Exchange) -> str | None:
 
 def _user(event: SessionEvent) -> str:
     userid = event.record.data.get("userid") if event.record else None
-    return f" (user {userid})" if userid else ""
+    return f" (user {shown_as_typed(str(userid))})" if userid else ""
 
 
 def _pre_login_note(created: SessionEvent) -> str | None:

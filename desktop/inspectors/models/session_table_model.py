@@ -9,6 +9,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Slot
 from PySide6.QtGui import QFont
 
 from desktop.inspectors.models.plain_table_model import PlainTableModel
+from desktop.inspectors.typed_text import shown_as_typed
 from desktop.ui.colours import accent_background
 from desktop.ui.plain_text import plain_tooltip
 from server.records import SessionEvent, SessionRecord
@@ -29,7 +30,7 @@ def data_text(data: dict) -> str:
         key: f"{value[:6]}…" if isinstance(value, str) and len(value) > SHORT_VALUE else value
         for key, value in ordered.items()
     }
-    return json.dumps(shown, ensure_ascii=False, default=str)
+    return shown_as_typed(json.dumps(shown, ensure_ascii=False, default=str))
 
 
 def expires_in_text(seconds: float) -> str:
@@ -156,7 +157,7 @@ class SessionTableModel(PlainTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             text = self.cells_of(record)[column]
             if column == len(self.COLUMNS) - 1:
-                text = json.dumps(record.data, ensure_ascii=False, default=str)
+                text = shown_as_typed(json.dumps(record.data, ensure_ascii=False, default=str))
             text = f"{text}\n(this client's cookie names this session)" if mine else text
             return plain_tooltip(text)  # a student's user name is shown as typed, never as HTML
         if role == Qt.ItemDataRole.BackgroundRole and mine:

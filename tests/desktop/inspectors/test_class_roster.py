@@ -77,3 +77,9 @@ def test_the_class_table_model(qtmodeltester):
     model.set_rows(rows[:1])
     assert model.rowCount() == 1
     qtmodeltester.check(model)
+
+
+def test_a_name_that_reverses_the_text_after_it_is_shown_as_typed():
+    # "rtl" + RIGHT-TO-LEFT OVERRIDE + "nimda" would read "rtladmin" on the projector.
+    rows, _ = class_rows([record(SID_A, userid="rtl\u202enimda")], {}, ClassRoster())
+    assert rows[0].user == "rtl\\u202enimda"

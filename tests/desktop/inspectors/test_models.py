@@ -279,3 +279,13 @@ def test_the_store_shows_the_user_first_and_cuts_long_values(qtmodeltester):
     qtmodeltester.check(sessions)
     assert cell(sessions, 0, DATA) == '{"userid": "alice", "csrf_token": "ffffff…"}'
     assert "f" * 40 in cell(sessions, 0, DATA, Role.ToolTipRole)
+
+
+def test_the_store_shows_a_name_that_reverses_text_as_typed(qtmodeltester):
+    # A right-to-left override in a user name would turn the rest of the Data cell around.
+    model = SessionTableModel()
+    model.reset([SessionRecord("s" * 43, {"userid": "rtl\u202enimda", "csrf_token": "t"})])
+    qtmodeltester.check(model)
+    for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        shown = model.data(model.index(0, len(model.COLUMNS) - 1), role)
+        assert "rtl\\u202enimda" in shown and "\u202e" not in shown
