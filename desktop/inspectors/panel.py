@@ -51,13 +51,12 @@ def fit_columns(view: QTableView) -> None:
             view.resizeColumnToContents(column)
         else:
             view.setColumnWidth(column, widths[column])
-    cap = getattr(view, "column_cap", None)
     wanted = sum(view.columnWidth(c) for c in range(last) if not view.isColumnHidden(c))
     last_width = view.sizeHintForColumn(last) if widths is None else widths[last]
     if wanted + last_width <= view.viewport().width():
         return  # room for everything: ids stay whole
-    if cap is not None:  # a long id must not push the data it names out of sight
-        column, chars = cap
+    # A long id, or a student's browsers in "Held by", must not push the data out of sight.
+    for column, chars in getattr(view, "column_caps", ()):
         header = view.horizontalHeader()
         title = model.headerData(column, Qt.Orientation.Horizontal)
         bold = QFont(header.font())
@@ -124,7 +123,9 @@ class InspectorPanel(QSplitter):
         self._middle = MiddleElideDelegate(self)
         for view, column, chars in ((self.cookie_table, 1, 24), (self.session_table, 0, 10)):
             view.setItemDelegateForColumn(column, self._middle)
-            view.column_cap = (column, chars)
+            view.column_caps = [(column, chars)]
+        # While shared, "Held by" names students' browsers at length (its tooltip has all).
+        self.session_table.column_caps.append((1, 30))
         self.traffic_table = _table(
             self.traffic_model, "traffic_table", "HTTP timeline", "One row per HTTP exchange"
         )
@@ -272,12 +273,12 @@ class InspectorPanel(QSplitter):
 
     @Slot()
     def _fit_store(self) -> None:
-        if self._store_fit_all:
-            fit_columns(self.session_table)  # "Held by" with the others
-        elif self._store_fit_holders:
-            self.session_table.setColumnWidth(1, content_widths(self.session_table)[1])
         if self._store_fit_all or self._store_fit_holders:
+            # Shown or hidden first: the widths depend on it. Then "Held by" with the others:
+            # measuring one column measures them all anyway, and the others may have to make
+            # room for it, or it for the data.
             self._show_holders_if_useful()
+            fit_columns(self.session_table)
         self._store_fit_all = self._store_fit_holders = False
 
     def _show_holders_if_useful(self) -> None:

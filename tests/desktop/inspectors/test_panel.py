@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -122,3 +123,29 @@ def test_compact_shows_held_by_once_students_browsers_hold_sessions(qtbot):
     assert panel.session_table.isColumnHidden(1)  # one browser: nothing to tell apart
     model.set_remote_holders({"alice" + "x" * 30: ["Firefox on Android · 10.0.0.5"]})
     qtbot.waitUntil(lambda: not panel.session_table.isColumnHidden(1))
+
+
+def test_students_browser_names_leave_the_user_names_in_sight_at_presenter_zoom(qtbot):
+    # Shared: "Held by" names students' browsers at length; the Data column's user names,
+    # what the teacher reads first, must not be pushed out of the table by them.
+    panel = InspectorPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 700)
+    panel.show()
+    panel.set_compact(True)
+    panel.focus_inspector("store")
+    model = panel.session_model
+    sids = [f"{n}" * 43 for n in range(5)]
+    model.reset([SessionRecord(sid, {"userid": f"student{n}"}) for n, sid in enumerate(sids)])
+    held = {
+        sid: [f"Firefox on Android · 192.168.100.1{n}", f"Firefox on Linux · 192.168.100.2{n}"]
+        for n, sid in enumerate(sids)
+    }
+    model.set_remote_holders(held)
+    table = panel.session_table
+    data = model.columnCount() - 1
+    start = table.fontMetrics().horizontalAdvance('{"userid": "student')
+    qtbot.waitUntil(lambda: not table.isColumnHidden(1) and table.columnWidth(1) > 0)
+    qtbot.waitUntil(lambda: table.columnViewportPosition(data) + start <= table.viewport().width())
+    tooltip = model.data(model.index(0, 1), Qt.ItemDataRole.ToolTipRole)
+    assert ", ".join(held[sids[0]]) in tooltip  # all of it, one hover away
