@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Slot
 from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -107,6 +107,12 @@ class InspectorPanel(QSplitter):
         super().__init__(Qt.Orientation.Vertical, parent)
         self.cookie_model = CookieTableModel(self)
         self.session_model = SessionTableModel(self)
+        # In single selection Qt selects the next row when the selected one goes: a deleted
+        # session must not leave another (a student's, while shared) highlighted in its place.
+        # Connected before the view is: the selection is read before the view moves it.
+        self._selected_gone = False
+        self.session_model.rowsAboutToBeRemoved.connect(self._note_selected_going)
+        self.session_model.rowsRemoved.connect(self._clear_if_selected_gone)
         self.traffic_model = TrafficTableModel(self)
 
         self.cookie_table = _table(
@@ -280,6 +286,17 @@ class InspectorPanel(QSplitter):
             self._show_holders_if_useful()
             fit_columns(self.session_table)
         self._store_fit_all = self._store_fit_holders = False
+
+    @Slot(QModelIndex, int, int)
+    def _note_selected_going(self, parent: QModelIndex, first: int, last: int) -> None:
+        rows = self.session_table.selectionModel().selectedRows()
+        self._selected_gone = any(first <= index.row() <= last for index in rows)
+
+    @Slot()
+    def _clear_if_selected_gone(self) -> None:
+        if self._selected_gone:
+            self.session_table.clearSelection()
+        self._selected_gone = False
 
     def _show_holders_if_useful(self) -> None:
         # On a small screen "Held by" earns its room only once two browsers hold sessions,

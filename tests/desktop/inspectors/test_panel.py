@@ -149,3 +149,18 @@ def test_students_browser_names_leave_the_user_names_in_sight_at_presenter_zoom(
     qtbot.waitUntil(lambda: table.columnViewportPosition(data) + start <= table.viewport().width())
     tooltip = model.data(model.index(0, 1), Qt.ItemDataRole.ToolTipRole)
     assert ", ".join(held[sids[0]]) in tooltip  # all of it, one hover away
+
+
+def test_a_deleted_session_leaves_no_other_session_highlighted(qtbot):
+    # A walkthrough's logout deletes the highlighted session: Qt would select the next row, a
+    # student's session while the lab is shared, as if the step were about it.
+    panel = InspectorPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    sids = [letter * 43 for letter in "ABC"]
+    panel.session_model.reset([SessionRecord(sid) for sid in sids])
+    panel.highlight_session(sids[1])
+    selected = panel.session_table.selectionModel().selectedRows
+    assert [index.row() for index in selected()] == [1]
+    panel.session_model.apply(SessionEvent("deleted", sids[1], None))
+    assert panel.session_model.rowCount() == 2 and selected() == []
