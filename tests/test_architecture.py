@@ -56,7 +56,7 @@ BREAKS = [
     ),
     pytest.param(
         "desktop/browser/page_parser.py",
-        "import desktop.browser.http_client\n",
+        "import desktop.browser.browser_client\n",
         "No cycles are allowed in desktop.browser",
         id="cycle-inside-a-room",
     ),

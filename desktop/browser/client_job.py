@@ -8,7 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from desktop.browser.exchange import Exchange
-from desktop.browser.http_client import ExchangeCallback, NavigationError
+from desktop.browser.page_result import ExchangeCallback, NavigationError
 
 log = logging.getLogger(__name__)
 

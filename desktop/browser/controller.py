@@ -6,8 +6,9 @@ from dataclasses import replace
 
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
+from desktop.browser.browser_client import BrowserClient
 from desktop.browser.client_job import Action, ClientJob
-from desktop.browser.http_client import BrowserClient, NavigationError, PageResult
+from desktop.browser.page_result import NavigationError, PageResult
 
 
 class BrowserController(QObject):

@@ -6,7 +6,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.browser.controller import BrowserController
 from desktop.browser.exchange import CookieRow, Exchange
-from desktop.browser.http_client import PageResult
+from desktop.browser.page_result import PageResult
 from desktop.browser.pane import BrowserPane
 
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.browser.http_client import PageResult
+from desktop.browser.page_result import PageResult
 from desktop.ui.colours import css, muted_text, set_severity, severity_colour
 from desktop.ui.widget_names import name_widget
 from server.forms import PASSWD_MAX, USERID_MAX

@@ -7,9 +7,9 @@ import pytest
 import requests
 from helpers import LOGIN, SECURED
 
+from desktop.browser.browser_client import BrowserClient
 from desktop.browser.client_job import describe_error
 from desktop.browser.hsts import HstsList, max_age_of, upgraded
-from desktop.browser.http_client import BrowserClient
 from desktop.lab.https_settings import set_cookie_name, set_hsts, set_secure_cookie
 
 

@@ -10,8 +10,8 @@ from urllib.parse import urljoin
 import pytest
 from helpers import LOGIN, LOGOUT, SECURED, loads_qt
 
+from desktop.browser.browser_client import BrowserClient
 from desktop.browser.exchange import parse_cookie_header
-from desktop.browser.http_client import BrowserClient
 from desktop.inspectors.har_export import har_from_entries, write_har
 from desktop.inspectors.narration import explain
 from desktop.inspectors.timeline_entry import TrafficEntry

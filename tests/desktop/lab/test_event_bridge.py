@@ -8,7 +8,7 @@ import pytest
 from helpers import LOGIN
 from PySide6.QtCore import QObject, QThread, Slot
 
-from desktop.browser.http_client import BrowserClient
+from desktop.browser.browser_client import BrowserClient
 from desktop.lab.event_bridge import ServerEventBridge
 from server.events import ALL_SIGNALS, publish
 from server.records import SessionEvent

@@ -8,8 +8,10 @@ from flask import redirect, request
 from flask_wtf.csrf import generate_csrf
 from helpers import LOGIN, LOGOUT, SECURED
 
-import desktop.browser.http_client
-from desktop.browser.http_client import BrowserClient, NavigationError
+import desktop.browser.browser_client
+import desktop.browser.navigator
+from desktop.browser.browser_client import BrowserClient
+from desktop.browser.page_result import NavigationError
 from server import snapshot
 
 UNREACHABLE_PROXY = "http://10.255.255.1:9"
@@ -112,7 +114,7 @@ def test_an_invalid_form_comes_back_with_its_errors(browser, userid, passwd, err
 
 
 def test_login_without_a_form_is_not_sent(browser, monkeypatch):
-    monkeypatch.setattr(desktop.browser.http_client, "LOGIN_PATH", SECURED)
+    monkeypatch.setattr(desktop.browser.browser_client, "LOGIN_PATH", SECURED)
     seen = []
     with pytest.raises(NavigationError, match="had no form"):
         browser.login("alice", "pw", seen.append)
@@ -131,7 +133,7 @@ def test_login_without_a_form_is_not_sent(browser, monkeypatch):
 def test_redirects_change_or_repeat_the_method(
     test_routes, browser, monkeypatch, code, methods, page
 ):
-    monkeypatch.setattr(desktop.browser.http_client, "LOGIN_PATH", f"/test/form/{code}/")
+    monkeypatch.setattr(desktop.browser.browser_client, "LOGIN_PATH", f"/test/form/{code}/")
     result = browser.login("bob", "pw")
     assert [e.method for e in result.exchanges] == methods
     assert [e.status for e in result.exchanges] == [200, code, 200]
@@ -159,7 +161,7 @@ def test_a_redirect_loop_gives_up(test_routes, browser):
     seen = []
     with pytest.raises(NavigationError, match="More than 10 redirects"):
         browser.open("/test/loop/", seen.append)
-    assert len(seen) == desktop.browser.http_client.MAX_REDIRECTS + 1
+    assert len(seen) == desktop.browser.navigator.MAX_REDIRECTS + 1
 
 
 @pytest.mark.parametrize(
