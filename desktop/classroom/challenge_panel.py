@@ -23,7 +23,7 @@ from desktop.classroom.challenge_watcher import ChallengeWatcher
 from desktop.classroom.forge_tools import ForgeTools
 from desktop.classroom.lab_window import LabWindow
 from desktop.classroom.scenario_state import LabSnapshot
-from desktop.lab.embedded_lab import FIXES
+from desktop.lab.lab_switches import FIXES
 from desktop.ui.widget_names import name_widget
 from server.paths import LOGIN_PATH
 

@@ -13,7 +13,7 @@ from desktop import __version__
 from desktop.browser.lab_browser import LabBrowser
 from desktop.classroom.lab_window import LabWindow
 from desktop.lab import cookie_settings
-from desktop.lab.embedded_lab import SHORT_LIFETIMES
+from desktop.lab.lab_switches import SHORT_LIFETIMES
 from server.config import DEFAULTS
 from server.other_site import LOGIN_BAIT, LOGOUT_BAIT, THREE_REQUESTS
 from server.paths import LOGIN_PATH

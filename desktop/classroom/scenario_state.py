@@ -8,7 +8,8 @@ from desktop.classroom.balancer_lesson import leave_balancer
 from desktop.classroom.lab_actions import DEFAULT_LIFETIMES, LabActions
 from desktop.classroom.lab_window import LabSteering, LabWindow
 from desktop.lab import cookie_settings, https_settings
-from desktop.lab.embedded_lab import FIXES, WEAKENING, Lab
+from desktop.lab.embedded_lab import Lab
+from desktop.lab.lab_switches import FIXES, WEAKENING
 
 
 def lab_defaults(window: LabWindow) -> None:

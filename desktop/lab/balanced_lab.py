@@ -13,8 +13,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.lab.embedded_lab import STOP_TIMEOUT, Lab, start_on_any_port_if_busy
+from desktop.lab.embedded_lab import Lab
 from desktop.lab.lab_share import stop_together
+from desktop.lab.start_and_stop import (
+    STOP_TIMEOUT,
+    create_app_on_a_store_that_starts,
+    start_on_any_port_if_busy,
+)
 from server import close_app, lab_state, purge_expired, snapshot
 from server.balancer import Balancer, name_server
 from server.latency import interrupt_delays, resume_delays
@@ -53,7 +58,7 @@ class BalancedLab(Lab):
             fixes=fixes,
         )
         self.app.wsgi_app = name_server(self.app.wsgi_app, "A")
-        self.app_b = self._create_app()
+        self.app_b = create_app_on_a_store_that_starts(self.config)
         # One configuration for both, as two processes started from the same settings: the
         # secret key, the switches and the cookie settings are the same on A and B.
         self.app_b.config = self.app.config

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMenu
 
 from desktop.classroom.https_actions import HttpsActions
 from desktop.classroom.lab_actions import LabActions
-from desktop.lab.embedded_lab import WEAKENING
+from desktop.lab.lab_switches import WEAKENING
 from desktop.ui.mnemonics import with_mnemonic
 from desktop.window.balancer_menu import BalancerMenu
 from desktop.window.cookie_menus import CookieMenus

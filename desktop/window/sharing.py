@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 from desktop.inspectors.class_roster import ClassRoster, now
 from desktop.inspectors.class_rows import class_rows
 from desktop.inspectors.class_view import ClassView
-from desktop.lab.embedded_lab import WEAKENING, Lab
+from desktop.lab.embedded_lab import Lab
 from desktop.lab.lab_share import local_addresses
+from desktop.lab.lab_switches import WEAKENING
 from desktop.ui.one_line_label import OneLineLabel
 from desktop.ui.widget_names import name_widget
 from desktop.window.banners import Banner, BannerStyle

@@ -11,7 +11,8 @@ import pytest
 import requests
 from helpers import LOGIN, browser_login
 
-from desktop.lab.embedded_lab import Lab, start_on_any_port_if_busy
+from desktop.lab.embedded_lab import Lab
+from desktop.lab.start_and_stop import start_on_any_port_if_busy
 from server.runner import EmbeddedServer
 
 

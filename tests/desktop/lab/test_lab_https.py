@@ -12,8 +12,9 @@ import pytest
 import requests
 from helpers import LOGIN, SECURED, poll_until
 
-from desktop.lab.embedded_lab import STOP_TIMEOUT, Lab
+from desktop.lab.embedded_lab import Lab
 from desktop.lab.https_settings import set_hsts, set_secure_cookie
+from desktop.lab.start_and_stop import STOP_TIMEOUT
 from server.lab_hsts import LAB_HEADER, REAL_HEADER
 
 CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
@@ -98,7 +99,7 @@ def test_a_ca_that_cannot_be_written_leaves_the_lab_on_http_with_a_notice(tmp_pa
     def unwritable(directory):
         raise PermissionError(13, "Permission denied", str(directory))
 
-    monkeypatch.setattr("desktop.lab.embedded_lab.make_certificate", unwritable)
+    monkeypatch.setattr("desktop.lab.sharing_and_https.make_certificate", unwritable)
     lab.start()
     try:
         assert lab.server.running and lab.https_url is None

@@ -9,7 +9,7 @@ from helpers import SECURED, page_text
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.classroom.https_actions import CERTIFICATE_WARNING
-from desktop.lab import embedded_lab
+from desktop.lab import sharing_and_https
 from server.runner import ServerStartError
 
 
@@ -124,7 +124,7 @@ def test_https_that_cannot_start_is_said_and_the_window_goes_on(qtbot, window, m
     def no_port(self):
         raise ServerStartError("cannot listen on 127.0.0.1:443: Address already in use")
 
-    monkeypatch.setattr(embedded_lab.LabHttps, "start", no_port)
+    monkeypatch.setattr(sharing_and_https.LabHttps, "start", no_port)
     menu_action(window, "https_action").trigger()
     assert window.lab.https_url is None
     assert "could not serve over https" in window.status.message.text()
