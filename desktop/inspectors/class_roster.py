@@ -12,12 +12,14 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
+from desktop.inspectors.typed_text import shown_as_typed
 from server.class_requests import RequestSeen
 from server.user_agents import browser_name
 
 HIJACK_WINDOW = 120.0
 MAX_DEVICES = 2000  # a script inventing User-Agents cannot grow the roster without end
 RECENT = 60.0  # seconds counted as "in the last minute"
+PATH_SHOWN = 80  # characters of a request's path in the summary (its tooltip too)
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,11 @@ class DeviceState:
 
 
 def request_text(seen: RequestSeen) -> str:
-    """E.g. "GET /app_sessions/login/ → 200"."""
-    return f"{seen.method} {seen.path} → {seen.status}"
+    """E.g. "GET /app_sessions/login/ → 200"; a student's made-up path as typed, cut short."""
+    path = shown_as_typed(seen.path)
+    if len(path) > PATH_SHOWN:
+        path = path[: PATH_SHOWN - 1] + "…"
+    return f"{seen.method} {path} → {seen.status}"
 
 
 class ClassRoster:

@@ -83,3 +83,16 @@ def test_a_name_that_reverses_the_text_after_it_is_shown_as_typed():
     # "rtl" + RIGHT-TO-LEFT OVERRIDE + "nimda" would read "rtladmin" on the projector.
     rows, _ = class_rows([record(SID_A, userid="rtl\u202enimda")], {}, ClassRoster())
     assert rows[0].user == "rtl\\u202enimda"
+
+
+def test_a_path_a_student_made_up_is_shown_as_typed_and_short():
+    # The path is the student's to choose: a right-to-left override would turn the rest of the
+    # summary round ("→ 404" included), and a path of thousands of characters fill the tooltip.
+    roster = ClassRoster()
+    roster.add(seen("10.0.0.5", FIREFOX, None, None, path="/\u202enigol/", at=1000.0))
+    assert roster.summary().endswith(
+        "Last: Firefox on Android · 10.0.0.5, GET /\\u202enigol/ → 200."
+    )
+    roster.add(seen("10.0.0.5", FIREFOX, None, None, path="/" + "x" * 5000, at=1001.0))
+    last = roster.summary().split("Last: ")[1]
+    assert len(last) < 200 and last.endswith("… → 200.")
