@@ -6,7 +6,7 @@ import io
 
 import segno
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QFont, QPainter, QPixmap
+from PySide6.QtGui import QAction, QColor, QFont, QFontMetricsF, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -127,16 +127,25 @@ class JoinDialog(QDialog):
         self.fit_to_screen()
 
     def _scale_url(self) -> None:
-        # From the dialog's own font, which follows the application's (presenter zoom).
+        # From the dialog's own font, which follows the application's (presenter zoom), and
+        # smaller if the whole address would not fit the screen's width (a long IPv6 one).
         big = QFont(self.font())
-        big.setPointSizeF(big.pointSizeF() * URL_SCALE)
         big.setBold(True)
+        room = self._screen().width() * SCREEN_SHARE - 2 * self.layout().contentsMargins().left()
+        points = self.font().pointSizeF() * URL_SCALE
+        big.setPointSizeF(points)
+        width = QFontMetricsF(big).horizontalAdvance(self.url_label.text())
+        if width > room:
+            big.setPointSizeF(max(self.font().pointSizeF(), points * room / width))
         self.url_label.setFont(big)
+
+    def _screen(self) -> QRect:
+        return (self.parentWidget() or self).screen().availableGeometry()
 
     def fit_to_screen(self) -> None:
         """Take the room the dialog asks for, within its screen (Qt alone keeps a new window
         to two thirds of the screen's height, which left the code too little room)."""
-        screen = (self.parentWidget() or self).screen().availableGeometry()
+        screen = self._screen()
         hint = self.sizeHint()
         self.resize(
             min(max(hint.width(), self.qr.sizeHint().width()), int(screen.width() * SCREEN_SHARE)),

@@ -95,3 +95,15 @@ def test_presenter_zoom_keys_work_in_the_join_dialog_and_the_class_view(qtbot, w
     finally:
         window.zoom.reset.trigger()
     assert QApplication.font().pointSize() == base
+
+
+def test_a_long_ipv6_address_is_shown_whole_within_the_screen(qtbot, zoom):
+    zoom.set_points(zoom.current + PRESENTER_ZOOM)
+    url = "http://[2001:db8:1234:5678:9abc:def0:1234:5678]:40883"
+    dialog = JoinDialog(url, lambda: None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.width() <= dialog.screen().availableGeometry().width()
+    assert dialog.url_label.width() >= dialog.url_label.sizeHint().width()  # not cut
+    assert dialog.url_label.font().pointSizeF() >= dialog.font().pointSizeF()  # still large
