@@ -16,6 +16,7 @@ SHORTCUTS = (
     ("Ctrl+T", "Open another browser"),
     ("Ctrl+S", "Export the timeline as HAR"),
     ("Ctrl+plus, Ctrl+minus, Ctrl+0", "Larger text, smaller text, normal size"),
+    ("F11, Esc", "In the class view (View menu): full screen on the projector, and back"),
     ("F1", "This list"),
     ("Alt+letter", "Open a menu by its underlined letter"),
     ("Tab, Shift+Tab", "Move between fields, buttons and tables"),

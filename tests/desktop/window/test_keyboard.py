@@ -131,3 +131,17 @@ def test_tab_goes_round_the_whole_window_and_back(qtbot, window):
         window.inspectors.traffic_detail,
     ):
         assert needed in visited, needed.objectName()
+
+
+def test_f1_lists_the_class_view_s_keys_too(qtbot):
+    # The class view answers to keys of its own (full screen on the projector and back).
+    from PySide6.QtGui import QShortcut
+
+    from desktop.inspectors.class_view import ClassView
+    from desktop.window.shortcuts_help import SHORTCUTS
+
+    view = ClassView()
+    qtbot.addWidget(view)
+    listed = " ".join(keys for keys, _ in SHORTCUTS)
+    keys = [shortcut.key().toString() for shortcut in view.findChildren(QShortcut)]
+    assert keys and all(key in listed for key in keys), keys
