@@ -53,9 +53,11 @@ def fit_columns(view: QTableView) -> None:
             view.setColumnWidth(column, widths[column])
     wanted = sum(view.columnWidth(c) for c in range(last) if not view.isColumnHidden(c))
     last_width = view.sizeHintForColumn(last) if widths is None else widths[last]
-    if wanted + last_width <= view.viewport().width():
+    over = wanted + last_width - view.viewport().width()
+    if over <= 0:
         return  # room for everything: ids stay whole
-    # A long id, or a student's browsers in "Held by", must not push the data out of sight.
+    # A long id, or a student's browsers in "Held by", must not push the data out of sight:
+    # each capped column in turn gives up what is missing, down to its cap.
     for column, chars in getattr(view, "column_caps", ()):
         header = view.horizontalHeader()
         title = model.headerData(column, Qt.Orientation.Horizontal)
@@ -63,8 +65,13 @@ def fit_columns(view: QTableView) -> None:
         bold.setBold(True)  # the header of a selected row's columns is drawn bold
         margin = header.style().pixelMetric(header.style().PixelMetric.PM_HeaderMargin)
         least = QFontMetrics(bold).horizontalAdvance(title) + 4 * margin
-        wanted = max(least, view.fontMetrics().averageCharWidth() * chars)
-        view.setColumnWidth(column, min(view.columnWidth(column), wanted))
+        cap = max(least, view.fontMetrics().averageCharWidth() * chars)
+        width = view.columnWidth(column)
+        given = max(0, min(width - cap, over))
+        view.setColumnWidth(column, width - given)
+        over -= given
+        if over <= 0:
+            break
 
 
 def _table(

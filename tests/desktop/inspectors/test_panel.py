@@ -164,3 +164,30 @@ def test_a_deleted_session_leaves_no_other_session_highlighted(qtbot):
     assert [index.row() for index in selected()] == [1]
     panel.session_model.apply(SessionEvent("deleted", sids[1], None))
     assert panel.session_model.rowCount() == 2 and selected() == []
+
+
+def test_capped_columns_give_up_only_what_the_data_needs(qtbot):
+    # A table a little too narrow: the ids and "Held by" make just that room, no more.
+    panel = InspectorPanel()
+    qtbot.addWidget(panel)
+    panel.resize(2400, 700)
+    panel.show()
+    model = panel.session_model
+    sids = [f"{n}" * 43 for n in range(3)]
+    model.reset([SessionRecord(sid, {"userid": f"student{n}"}) for n, sid in enumerate(sids)])
+    model.set_remote_holders(
+        {sid: [f"Safari on iPhone · 10.0.0.{n}", "Firefox on Linux"] for n, sid in enumerate(sids)}
+    )
+    table = panel.session_table
+    qtbot.wait(400)  # the store is fitted once the holders have settled
+    panel_module.fit_columns(table)
+    last = model.columnCount() - 1
+    natural = [table.columnWidth(column) for column in range(last)]
+    data = panel_module.content_widths(table)[last]
+    short = 40
+    panel.resize(panel.width() - (table.viewport().width() - sum(natural) - data) - short, 700)
+    qtbot.waitUntil(lambda: table.viewport().width() == sum(natural) + data - short)
+    panel_module.fit_columns(table)
+    widths = [table.columnWidth(column) for column in range(last)]
+    assert sum(natural) - sum(widths) == short  # just the room the data needs
+    assert widths[1] >= natural[1] - short  # "Held by" stays (nearly) whole
