@@ -8,6 +8,7 @@ handful of requests arriving in the same instant may each take the last place.
 
 from __future__ import annotations
 
+import math
 import time
 
 from flask import Flask, Response, current_app, request, session
@@ -21,11 +22,14 @@ DEFAULT_CAP = 300
 RETRY_AFTER = 60
 
 
-def lab_full_message(cap: int) -> str:
-    """The sentence of the "lab is full" page."""
+def lab_full_message(cap: int, unused_lifetime: float = 5 * 60) -> str:
+    """The sentence of the "lab is full" page; ``unused_lifetime`` is how long a session that
+    nobody logged in with lives (seconds), so the page says how long a student may wait."""
+    minutes = max(1, math.ceil(unused_lifetime / 60))
     return (
         f"The lab is full: it holds {cap} live sessions, the most it takes while it is shared. "
-        "Ask your teacher, or wait a minute for unused sessions to expire and try again."
+        f"Ask your teacher, or wait {minutes} minute{'s' if minutes != 1 else ''} for unused "
+        "sessions to expire and try again."
     )
 
 
@@ -46,12 +50,17 @@ def refuse_new_sessions_when_full() -> Response | None:
     if live < cap:
         return None
     response = Response(
-        error_page(503, "Service Unavailable", lab_full_message(cap)),
+        error_page(503, "Service Unavailable", lab_full_message(cap, _unused_lifetime(app))),
         status=503,
         content_type="text/html; charset=utf-8",
     )
     response.headers["Retry-After"] = str(RETRY_AFTER)
     return response
+
+
+def _unused_lifetime(app: Flask) -> float:
+    # A session without a user lives the anonymous lifetime, or less when sessions are short.
+    return min(app.config["SESSION_ANONYMOUS_LIFETIME"], app.config["SESSION_IDLE_LIFETIME"])
 
 
 def init_app(app: Flask) -> None:

@@ -103,12 +103,22 @@ def test_the_session_cap_refuses_newcomers_with_a_clear_page(app):
     full = late.get(LOGIN)
     assert full.status_code == 503
     assert lab_full_message(3) in full.text.replace("&#39;", "'")
+    # Sessions nobody logged in with live 5 minutes: the page says so, not "a minute".
+    assert "wait 5 minutes for unused sessions to expire" in lab_full_message(3)
     assert full.headers["Retry-After"] == "60"
     assert late.get_cookie("sessionid") is None  # the refusal made no session
     # Devices that have a session carry on; the lab's own browsers are never refused.
     assert "student0" in students[0].secured_page().text
     own = SessionActions(Device(app, "127.0.0.1", "127.0.0.1:8000"))
     assert own.login("teacher").status_code == 302
+
+
+def test_the_lab_full_page_says_how_long_unused_sessions_live(app):
+    app.config.update(RATE_LIMIT_BURST=100, SESSION_IDLE_LIFETIME=20)  # short lifetimes on
+    for number in range(3):
+        Device(app, f"10.0.0.{number + 10}").get(LOGIN)
+    full = Device(app, "10.0.0.20").get(LOGIN)
+    assert full.status_code == 503 and "wait 1 minute for unused sessions" in full.text
 
 
 @pytest.fixture
