@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtGui import QAction, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QAction, QImage, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QStyle
 
 from desktop.ui.colours import highlight_background, severity_colour
 
 Role = QPalette.ColorRole
+Element = QStyle.PrimitiveElement
 
 
 @pytest.fixture
@@ -71,7 +73,52 @@ def test_high_contrast_outlines_text_fields(qtbot, themed):
     window_colour = QApplication.palette().color(Role.Window)
     assert max(contrast(pixel, window_colour) for pixel in edge) >= 7
     themed.theme.apply("dark")
+    assert not QApplication.style().fields  # dark fields keep Fusion's own frame
+    themed.theme.apply("system")
     assert not isinstance(QApplication.style(), OutlinedStyle)
+
+
+@pytest.mark.parametrize("name", ["light", "dark", "high_contrast"])
+def test_unticked_boxes_and_menu_switches_show_on_the_themes_background(themed, name):
+    # The Server menu's switches: Fusion framed their boxes a shade darker than a dark window.
+    from PySide6.QtWidgets import QStyleOptionButton, QStyleOptionMenuItem
+
+    themed.theme.apply(name)
+    style, palette = QApplication.style(), QApplication.palette()
+    box = QStyleOptionButton()
+    box.state = QStyle.StateFlag.State_Off | QStyle.StateFlag.State_Enabled
+    box.rect, box.palette = QRect(2, 2, 16, 16), palette
+    image = painted(lambda painter: style.drawPrimitive(Element.PE_IndicatorCheckBox, box, painter))
+    assert drawn_contrast(image, palette.color(Role.Window)) >= 3  # WCAG's for controls
+    item = QStyleOptionMenuItem()
+    item.menuItemType = QStyleOptionMenuItem.MenuItemType.Normal
+    item.checkType = QStyleOptionMenuItem.CheckType.NonExclusive
+    item.checked, item.text, item.palette = False, "", palette
+    item.state = QStyle.StateFlag.State_Enabled
+    item.rect, item.maxIconWidth = QRect(0, 0, 20, 20), 0
+    image = painted(
+        lambda painter: style.drawControl(QStyle.ControlElement.CE_MenuItem, item, painter)
+    )
+    assert drawn_contrast(image, palette.color(Role.Window)) >= 3
+
+
+def painted(draw) -> QImage:
+    """Return what ``draw(painter)`` paints on a 20×20 image of the theme's window colour."""
+    image = QImage(20, 20, QImage.Format.Format_RGB32)
+    image.fill(QApplication.palette().color(Role.Window))
+    painter = QPainter(image)
+    draw(painter)
+    painter.end()
+    return image
+
+
+def drawn_contrast(image, background) -> float:
+    """The highest contrast of any pixel of ``image`` against ``background``."""
+    return max(
+        contrast(image.pixelColor(x, y), background)
+        for x in range(image.width())
+        for y in range(image.height())
+    )
 
 
 def test_a_dark_desktops_dark_blue_links_are_made_readable(themed, monkeypatch):
