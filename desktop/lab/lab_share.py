@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from flask import Flask
 
+from server.class_access import LOOPBACK_NAMES
 from server.class_requests import RequestSeen, request_seen
 from server.rate_limit import rate_limiter
 from server.runner import EmbeddedServer, ServerLimits, ServerStartError, url_host
@@ -41,6 +42,12 @@ def check_address(address: str) -> str:
         raise ValueError(f"{address!r} is not an IP address of this computer") from None
     if parsed.is_unspecified or parsed.is_multicast:
         raise ValueError(f"{address} is not an address students can open; pick this computer's")
+    if url_host(str(parsed)) in LOOPBACK_NAMES:
+        # The lab's own browsers use it: the class's requests could not be told from theirs.
+        raise ValueError(
+            f"{address} is this computer's own loopback address, which no other device can "
+            "open; pick this computer's network address"
+        )
     return str(parsed)
 
 

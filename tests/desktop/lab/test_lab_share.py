@@ -216,6 +216,7 @@ def refuse_to_start_a_process(self):
         ("memory", "192.0.2.1", "could not be shared on 192.0.2.1"),  # not this computer's
         ("sqlite", "192.0.2.1", "could not be shared on 192.0.2.1"),
         ("sqlite", SHARED, "no more processes"),  # the class server's process cannot start
+        ("sqlite", "127.0.0.1", "own loopback address, which no other device can open"),
     ],
 )
 def test_a_lab_that_cannot_share_starts_on_loopback_with_a_notice(
@@ -231,7 +232,9 @@ def test_a_lab_that_cannot_share_starts_on_loopback_with_a_notice(
         lab.close()
 
 
-@pytest.mark.parametrize("address", ["0.0.0.0", "::", "example.com", "", "224.0.0.1"])
+@pytest.mark.parametrize(
+    "address", ["0.0.0.0", "::", "example.com", "", "224.0.0.1", "127.0.0.1", "::1", "[::1]"]
+)
 def test_only_an_address_of_this_computer_is_accepted(address):
     with pytest.raises(ValueError):
         check_address(address)
