@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 from blinker import Namespace
-from flask import Flask, Response, request, request_finished
+from flask import Flask, Response, g, request, request_finished
 
 from server.class_access import from_the_class
 
@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 request_seen = Namespace().signal("request-seen")
 
 MAX_USER_AGENT = 300  # characters kept: a header may be 256 KiB long
+#: The name in ``flask.g`` under which a guard notes why it turned a request away.
+REFUSED = "class_refused"
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,9 @@ class RequestSeen:
     """One request from a student's device: who sent it, what, and which session it used.
 
     ``sid_sent`` is the session cookie the request carried, ``sid_held`` the one the device
-    holds after the response (a new one after login, None after logout).
+    holds after the response (a new one after login, None after logout). ``refused`` says why
+    the shared lab turned the request away: ``"full"`` (the session cap), ``"rate"`` (the
+    device's rate limit), or "" when it did not.
     """
 
     address: str
@@ -40,6 +44,7 @@ class RequestSeen:
     sid_sent: str | None
     sid_held: str | None
     at: float = field(default_factory=time.time)
+    refused: str = ""
 
 
 def _cookie_set(response: Response, name: str) -> tuple[bool, str | None]:
@@ -68,6 +73,7 @@ def _publish(app: Flask, response: Response, **_) -> None:
             status=response.status_code,
             sid_sent=sent,
             sid_held=value if was_set else sent,
+            refused=g.get(REFUSED, ""),
         )
         request_seen.send(app, seen=seen)
     except Exception:  # an observer must never turn a student's answer into an error

@@ -12,10 +12,11 @@ import threading
 import time
 from collections.abc import Callable
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from werkzeug.exceptions import TooManyRequests
 
 from server.class_access import from_the_class
+from server.class_requests import REFUSED
 
 _EXTENSION = "session_lab_rate_limit"
 DEFAULTS = {"RATE_LIMIT_BURST": 60, "RATE_LIMIT_PER_SECOND": 5.0}
@@ -67,6 +68,7 @@ def limit_class_requests() -> None:
         float(app.config["RATE_LIMIT_PER_SECOND"]),
     )
     if wait:
+        g.setdefault(REFUSED, "rate")  # the teacher's summary counts it
         seconds = max(1, math.ceil(min(wait, 3600)))
         raise TooManyRequests(
             f"This device sent more requests than the shared lab takes "

@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, Response, current_app, request, session
+from flask import Flask, Response, current_app, g, request, session
 
 from server.class_access import from_the_class
+from server.class_requests import REFUSED
 from server.errors import error_page
 from server.session_interface import ServerSideSession
 from server.stores import StoreUnavailable
@@ -55,6 +56,7 @@ def refuse_new_sessions_when_full() -> Response | None:
         content_type="text/html; charset=utf-8",
     )
     response.headers["Retry-After"] = str(RETRY_AFTER)
+    g.setdefault(REFUSED, "full")  # the teacher's summary counts it
     return response
 
 

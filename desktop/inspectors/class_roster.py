@@ -63,6 +63,7 @@ class ClassRoster:
         self.devices: dict[Device, DeviceState] = {}
         self._senders: dict[str, dict[Device, float]] = {}  # sid: device: when it last sent it
         self._recent: deque[float] = deque()
+        self._refused: deque[tuple[float, str]] = deque()  # when, and why ("full", "rate")
         self.total = 0
         self.last: RequestSeen | None = None
 
@@ -87,6 +88,8 @@ class ClassRoster:
         self.total += 1
         self.last = seen
         self._recent.append(seen.at)
+        if seen.refused:
+            self._refused.append((seen.at, seen.refused))
 
     def forget_old(self, now: float) -> None:
         """Drop sends older than the hijack window and requests older than a minute."""
@@ -98,6 +101,8 @@ class ClassRoster:
                 del self._senders[sid]
         while self._recent and now - self._recent[0] > RECENT:
             self._recent.popleft()
+        while self._refused and now - self._refused[0][0] > RECENT:
+            self._refused.popleft()
 
     def holders(self) -> dict[str, list[str]]:
         """Return each session id with the devices that hold it, by label."""
@@ -115,11 +120,25 @@ class ClassRoster:
         """Requests in the last minute (as of the last :meth:`forget_old`)."""
         return len(self._recent)
 
+    def refusals(self) -> str:
+        """Say how many of the class's requests the lab turned away in the last minute, and why.
+
+        First in the summary: a student told "the lab is full" is the teacher's to sort out.
+        """
+        full = sum(why == "full" for _, why in self._refused)
+        rate = len(self._refused) - full
+        said = []
+        if full:
+            said.append(f"{full} from new devices: the lab is full (503, see its live sessions)")
+        if rate:
+            said.append(f"{rate} over a device's rate limit (429)")
+        return f"⚠ Refused in the last minute: {'; '.join(said)}. " if said else ""
+
     def summary(self) -> str:
         """One line for the timeline: the class's requests, compact."""
         if not self.total:
             return ""
-        text = (
+        text = self.refusals() + (
             f"Class: {self.total} requests from {len(self.devices)} "
             f"device{'s' if len(self.devices) != 1 else ''}, {self.recent_count()} in the last "
             "minute (not listed below; see View → Class view)."

@@ -20,6 +20,7 @@ from desktop.inspectors.class_view import ClassView
 from desktop.lab.embedded_lab import Lab
 from desktop.lab.lab_share import local_addresses
 from desktop.lab.lab_switches import WEAKENING
+from desktop.ui.colours import set_severity
 from desktop.ui.one_line_label import OneLineLabel
 from desktop.ui.widget_names import name_widget
 from desktop.window.banners import Banner, BannerStyle
@@ -205,6 +206,7 @@ class ShareControls(QObject):
         self.window.inspectors.session_model.set_remote_holders(self.roster.holders())
         summary = self.roster.summary()
         self.summary.set_full_text(summary)
+        set_severity(self.summary, "warning" if self.roster.refusals() else "info")
         self.summary.setVisible(bool(summary))
         if taken:
             self._dirty = True

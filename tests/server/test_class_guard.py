@@ -155,6 +155,20 @@ def test_the_class_requests_are_published_with_their_sessions(app, seen):
     assert {s.address for s in seen} == {"10.0.0.5"}
 
 
+def test_the_published_requests_say_why_the_lab_turned_them_away(app, seen):
+    students = [Device(app, f"10.0.0.{number + 10}") for number in range(3)]
+    for student in students:  # the cap is 3 sessions
+        student.get(LOGIN)
+    assert Device(app, "10.0.0.20").get(LOGIN).status_code == 503
+    while students[0].get(SECURED).status_code != 429:  # its burst of 5 runs out
+        pass
+    assert [s.refused for s in seen if s.status == 200] == [""] * (len(seen) - 2)
+    assert [(s.status, s.refused) for s in seen if s.status != 200] == [
+        (503, "full"),
+        (429, "rate"),
+    ]
+
+
 def test_the_lab_s_own_requests_are_not_published(app, seen):
     SessionActions(Device(app, "127.0.0.1", "127.0.0.1:8000")).login()
     assert seen == []

@@ -96,3 +96,19 @@ def test_a_path_a_student_made_up_is_shown_as_typed_and_short():
     roster.add(seen("10.0.0.5", FIREFOX, None, None, path="/" + "x" * 5000, at=1001.0))
     last = roster.summary().split("Last: ")[1]
     assert len(last) < 200 and last.endswith("… → 200.")
+
+
+def test_the_summary_leads_with_the_requests_the_lab_turned_away():
+    roster = ClassRoster()
+    roster.add(seen("10.0.0.5", FIREFOX, None, SID_A, at=1000.0))
+    assert roster.refusals() == "" and not roster.summary().startswith("⚠")
+    for number, why in enumerate(["full", "full", "rate"]):
+        status = 503 if why == "full" else 429
+        roster.add(
+            RequestSeen(f"10.0.0.{number + 6}", CHROME, "GET", "/", status, None, None, 1010.0, why)
+        )
+    summary = roster.summary()
+    assert summary.startswith("⚠ Refused in the last minute: 2 from new devices: the lab is full")
+    assert "1 over a device's rate limit (429)" in summary
+    roster.forget_old(1010.0 + 61)  # a minute later the class is let in again
+    assert roster.refusals() == ""

@@ -202,6 +202,17 @@ def test_what_a_student_types_is_shown_as_text_everywhere(qtbot, window, shared)
     assert "<img" not in html and "&lt;img" in html
 
 
+def test_the_teacher_is_told_when_the_lab_turns_students_away(qtbot, window, shared):
+    window.lab.set_config("SHARED_SESSION_CAP", len(window.lab.sessions()) + 1)  # one place left
+    join(device(user_agent=FIREFOX_ANDROID), shared, "sam")
+    late = device(user_agent=SAFARI_IPHONE).get(shared + LOGIN, timeout=10)
+    assert late.status_code == 503
+    summary = window.sharing.summary
+    qtbot.waitUntil(lambda: "the lab is full" in summary.full_text(), timeout=TIMEOUT_MS)
+    assert summary.full_text().startswith("⚠ Refused in the last minute: 1 from new devices")
+    assert summary.property("severity") == "warning"
+
+
 def test_reset_while_shared_keeps_the_class_logged_in(qtbot, window, shared):
     student = device(user_agent=FIREFOX_ANDROID)
     join(student, shared, "sam")
