@@ -1,7 +1,9 @@
 """The status bar: the server's URL, the store in use, live sessions, busy, messages in words.
 
 Messages have a severity: information in the palette's text colour, warnings and errors in
-their own colours and with a sign, so they differ without colour too.
+their own colours and with a sign, so they differ without colour too. A message keeps to one
+line, cut with "…" and whole in its tooltip: wrapped, a long one made the status bar taller
+and moved everything above it, the page, the inspectors and the diagram, all of it redrawn.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 from desktop.ui.colours import SEVERITY_SIGNS, set_severity
+from desktop.ui.one_line_label import OneLineLabel
 from desktop.ui.plain_text import plain_tooltip
 from desktop.ui.widget_names import name_widget
 
@@ -23,9 +26,8 @@ class StatusLine:
     """Fills a window's status bar and keeps its labels up to date."""
 
     def __init__(self, bar: QStatusBar) -> None:
-        self.message = name_widget(QLabel(), "status_message", "Status message")
+        self.message = name_widget(OneLineLabel(), "status_message", "Status message")
         self.level = "info"
-        self.message.setWordWrap(True)
         self.busy = name_widget(QProgressBar(), "busy_indicator", "Busy")
         self.busy.setRange(0, 0)  # an endless "working" bar
         self.busy.setMaximumWidth(120)
@@ -40,7 +42,7 @@ class StatusLine:
         self.store = name_widget(QLabel(), "status_store", "Session store in use")
         self.sessions = name_widget(QLabel(), "status_sessions", "Live sessions")
         # Messages and the watched store quote typed paths and URLs: shown as typed, not as HTML.
-        for label in (self.message, self.url, self.store, self.sessions):
+        for label in (self.url, self.store, self.sessions):
             label.setTextFormat(Qt.TextFormat.PlainText)
         bar.addWidget(self.message, 1)
         for widget in (self.busy, self.url, self.store, self.sessions):
@@ -56,7 +58,7 @@ class StatusLine:
     def show_message(self, text: str, level: str = "info") -> None:
         """Show a sentence of ``level`` (info, warning or error); empty text clears it."""
         self.level = level if text else "info"
-        self.message.setText(SEVERITY_SIGNS[self.level] + text if text else "")
+        self.message.set_full_text(SEVERITY_SIGNS[self.level] + text if text else "")
         self.message.setAccessibleDescription(f"{self.level}: {text}" if text else "")
         set_severity(self.message, self.level)
 

@@ -46,7 +46,7 @@ def test_a_restart_empties_that_servers_rows_read_off_the_gui_thread(
     restart_server(window, "A")  # its memory, and alice's form session, are gone
     qtbot.waitUntil(lambda: window.inspectors.session_model.rowCount() == 0)
     assert threads and threading.main_thread() not in threads
-    assert window.status.message.text().startswith("Server A restarted")
+    assert window.status.message.full_text().startswith("Server A restarted")
 
 
 def test_a_restart_leaves_a_watched_servers_store_view_alone(qtbot, window, balanced, monkeypatch):

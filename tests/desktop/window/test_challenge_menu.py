@@ -41,4 +41,4 @@ def test_export_my_progress_from_the_menu_saves_and_says_where(window, tmp_path,
     )
     window.findChild(QAction, "challenges_export_action").trigger()
     assert "Session Lab challenges" in target.read_text(encoding="utf-8")
-    assert str(target) in window.status.message.text()
+    assert str(target) in window.status.message.full_text()

@@ -32,4 +32,4 @@ def test_the_menu_exports_with_the_secrets_hidden(qtbot, window, tmp_path, monke
     window.menus._ask_export_har()
     text = path.read_text(encoding="utf-8")
     assert "passwd=secret" not in text and window.current_browser.jar[0].value not in text
-    assert "hidden" in window.status.message.text()
+    assert "hidden" in window.status.message.full_text()

@@ -35,7 +35,7 @@ def settle(qtbot, window):
 
 def test_the_switch_serves_https_and_the_lab_s_browser_trusts_it(qtbot, window):
     url = turn_https_on(qtbot, window)
-    assert "serves over https too" in window.status.message.text()
+    assert "serves over https too" in window.status.message.full_text()
     assert window.status.url.text() == f"Server: {window.lab.url} and {url}"
     assert window.current_browser.controller.client.ca_file == window.lab.ca_file
     window.menus.https_menus.sync()
@@ -127,7 +127,7 @@ def test_https_that_cannot_start_is_said_and_the_window_goes_on(qtbot, window, m
     monkeypatch.setattr(sharing_and_https.LabHttps, "start", no_port)
     menu_action(window, "https_action").trigger()
     assert window.lab.https_url is None
-    assert "could not serve over https" in window.status.message.text()
+    assert "could not serve over https" in window.status.message.full_text()
     assert "Address already in use" in window.controls.notice_banner.text()
     window.menus.https_menus.sync()
     assert not window.menus.https_menus.https_action.isChecked()

@@ -16,7 +16,7 @@ def test_a_store_switch_during_a_request_is_not_called_a_dead_server(qtbot, wind
     qtbot.waitUntil(lambda: not window.current_browser.busy, timeout=10_000)
 
     said = " ".join(
-        [page_text(window), window.status.message.text(), window.controls.server_banner.text()]
+        [page_text(window), window.status.message.full_text(), window.controls.server_banner.text()]
         + [e.sentence for e in window.inspectors.traffic_model.entries()[rows:]]
     )
     assert "not running" not in said

@@ -115,14 +115,16 @@ def test_form_errors_show_in_the_window(qtbot, window, userid, passwd, label, me
 def test_a_stopped_server_shows_an_error_and_the_window_stays_usable(qtbot, window, lab):
     lab.stop()
     window.browser.secured_button.click()
-    qtbot.waitUntil(lambda: "Could not reach the session server" in window.status.message.text())
+    qtbot.waitUntil(
+        lambda: "Could not reach the session server" in window.status.message.full_text()
+    )
     assert "could not be loaded" in page_text(window)
     qtbot.waitUntil(lambda: not window.status.busy.isVisible())
 
     lab.start()  # same port again, so the window's browser finds it
     log_in(qtbot, window)
     qtbot.waitUntil(lambda: WELCOME in page_text(window))
-    assert window.status.message.text() == ""
+    assert window.status.message.full_text() == ""
 
 
 def test_session_events_reach_the_store_inspector_live(qtbot, window, lab):

@@ -226,7 +226,7 @@ def test_reset_while_shared_keeps_the_class_logged_in(qtbot, window, shared):
     qtbot.waitUntil(lambda: not window.lab_reset.pending, timeout=TIMEOUT_MS)
     users = {record.data.get("userid") for record in window.lab.sessions()}
     assert "sam" in users and "teacher" not in users
-    assert "class's 1 session stayed" in window.status.message.text()
+    assert "class's 1 session stayed" in window.status.message.full_text()
     assert "Welcome USER: sam !" in student.get(shared + SECURED, timeout=10).text
     qtbot.waitUntil(lambda: {r.user for r in view.model.rows()} == {"sam"}, timeout=TIMEOUT_MS)
     assert "Firefox on Android" in rows_by_user(window)["sam"][1]  # still named as its holder
@@ -269,4 +269,4 @@ def test_reset_when_not_shared_empties_the_store(qtbot, window):
     window.reset_lab()
     qtbot.waitUntil(lambda: not window.lab_reset.pending, timeout=TIMEOUT_MS)
     assert not [r for r in window.lab.sessions() if "userid" in r.data]
-    assert window.status.message.text() == ""
+    assert window.status.message.full_text() == ""

@@ -234,7 +234,7 @@ def test_what_is_watched_shows_as_typed_and_the_status_line_says_it(qtbot, windo
     assert not status.store.isHidden()
     assert status.sessions.text().startswith("Live sessions: ")
     window.watching.start("<b>x</b>://y")  # no dialog open: the status line says it
-    qtbot.waitUntil(lambda: "<b>x</b>://y is not a Redis URL" in status.message.text())
+    qtbot.waitUntil(lambda: "<b>x</b>://y is not a Redis URL" in status.message.full_text())
     for label in (banner.label, status.message, status.sessions, status.store, status.url):
         assert label.textFormat() == Qt.TextFormat.PlainText, label.objectName()
 
