@@ -63,7 +63,8 @@ class ClassRoster:
         self.devices: dict[Device, DeviceState] = {}
         self._senders: dict[str, dict[Device, float]] = {}  # sid: device: when it last sent it
         self._recent: deque[float] = deque()
-        self._refused: deque[tuple[float, str]] = deque()  # when, and why ("full", "rate")
+        #: When, why ("full", "rate") and from which device the lab turned a request away.
+        self._refused: deque[tuple[float, str, Device]] = deque()
         self.total = 0
         self.last: RequestSeen | None = None
 
@@ -89,7 +90,7 @@ class ClassRoster:
         self.last = seen
         self._recent.append(seen.at)
         if seen.refused:
-            self._refused.append((seen.at, seen.refused))
+            self._refused.append((seen.at, seen.refused, device))
 
     def forget_old(self, now: float) -> None:
         """Drop sends older than the hijack window and requests older than a minute."""
@@ -125,13 +126,19 @@ class ClassRoster:
 
         First in the summary: a student told "the lab is full" is the teacher's to sort out.
         """
-        full = sum(why == "full" for _, why in self._refused)
-        rate = len(self._refused) - full
         said = []
-        if full:
-            said.append(f"{full} from new devices: the lab is full (503, see its live sessions)")
-        if rate:
-            said.append(f"{rate} over a device's rate limit (429)")
+        for why, reason in (
+            ("full", "the lab is full (503, see its live sessions)"),
+            ("rate", "over a device's rate limit (429)"),
+        ):
+            # A student who reloads the "lab is full" page is still one student: say both.
+            refused = [device for _, said_why, device in self._refused if said_why == why]
+            if refused:
+                devices = len(set(refused))
+                said.append(
+                    f"{len(refused)} request{'s' if len(refused) != 1 else ''} from {devices} "
+                    f"device{'s' if devices != 1 else ''}: {reason}"
+                )
         return f"⚠ Refused in the last minute: {'; '.join(said)}. " if said else ""
 
     def summary(self) -> str:

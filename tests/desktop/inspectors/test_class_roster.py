@@ -108,7 +108,15 @@ def test_the_summary_leads_with_the_requests_the_lab_turned_away():
             RequestSeen(f"10.0.0.{number + 6}", CHROME, "GET", "/", status, None, None, 1010.0, why)
         )
     summary = roster.summary()
-    assert summary.startswith("⚠ Refused in the last minute: 2 from new devices: the lab is full")
-    assert "1 over a device's rate limit (429)" in summary
+    assert summary.startswith("⚠ Refused in the last minute: 2 requests from 2 devices: the lab is")
+    assert "1 request from 1 device: over a device's rate limit (429)" in summary
     roster.forget_old(1010.0 + 61)  # a minute later the class is let in again
     assert roster.refusals() == ""
+
+
+def test_a_student_reloading_the_lab_is_full_page_is_counted_as_one_device():
+    # Told "2 from new devices", a teacher would look for two students locked out.
+    roster = ClassRoster()
+    for at in (1000.0, 1001.0, 1002.0):
+        roster.add(RequestSeen("10.0.0.6", CHROME, "GET", "/", 503, None, None, at, "full"))
+    assert roster.refusals().startswith("⚠ Refused in the last minute: 3 requests from 1 device:")

@@ -209,7 +209,7 @@ def test_the_teacher_is_told_when_the_lab_turns_students_away(qtbot, window, sha
     assert late.status_code == 503
     summary = window.sharing.summary
     qtbot.waitUntil(lambda: "the lab is full" in summary.full_text(), timeout=TIMEOUT_MS)
-    assert summary.full_text().startswith("⚠ Refused in the last minute: 1 from new devices")
+    assert summary.full_text().startswith("⚠ Refused in the last minute: 1 request from 1 device")
     assert summary.property("severity") == "warning"
 
 
