@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
 import segno
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QFont, QFontMetricsF, QPainter, QPixmap
+from PySide6.QtGui import QAction, QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,18 +21,6 @@ QUIET_ZONE = 4  # modules of white around the code, as the standard asks
 LEAST_MODULE_PIXELS = 3  # below this a phone's camera no longer tells the modules apart
 URL_SCALE = 2.2  # the address against the dialog's text
 SCREEN_SHARE = 0.9  # the most of the screen the dialog takes when it fits itself
-
-
-def qr_pixmap(url: str, side: int = QR_PIXELS) -> QPixmap:
-    """Return ``url`` as a QR code, dark on white with its quiet zone, about ``side`` pixels."""
-    code = segno.make(url, error="m")
-    modules = code.symbol_size(scale=1, border=QUIET_ZONE)[0]
-    buffer = io.BytesIO()
-    # segno writes PNG itself (no imaging library needed): whole pixels per module stay sharp.
-    code.save(buffer, kind="png", scale=max(1, side // modules), border=QUIET_ZONE, dark="black")
-    pixmap = QPixmap()
-    pixmap.loadFromData(buffer.getvalue(), "PNG")
-    return pixmap
 
 
 class QrCode(QWidget):

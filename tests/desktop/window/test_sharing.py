@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.inspectors.handout import handout_html
-from desktop.window.join_dialog import qr_pixmap
 
 CHROMIUM = Path("/usr/bin/chromium")
 TIMEOUT_MS = 15_000
@@ -71,13 +70,14 @@ def test_sharing_shows_the_address_large_with_a_qr_code(window, shared):
     assert dialog.isVisible() and dialog.url_label.text() == shared
     assert dialog.url_label.font().pointSizeF() > window.font().pointSizeF() * 2
     assert window.sharing.join_action.isEnabled() and window.sharing.stop_action.isEnabled()
-    # The picture is the URL's QR code, module for module.
-    image = qr_pixmap(shared).toImage()
+    # The code the dialog shows is the URL's, module for module.
+    image, area = dialog.qr.grab().toImage(), dialog.qr.code_rect()
     matrix = segno.make(shared, error="m").matrix
-    module = image.width() // (len(matrix) + 8)
+    module = area.width() // (len(matrix) + 8)
     for row, bits in enumerate(matrix):
         for column, dark in enumerate(bits):
-            x, y = (column + 4) * module + module // 2, (row + 4) * module + module // 2
+            x = area.left() + (column + 4) * module + module // 2
+            y = area.top() + (row + 4) * module + module // 2
             assert (image.pixelColor(x, y).lightness() < 128) == bool(dark), (row, column)
 
 
