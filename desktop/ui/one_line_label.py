@@ -8,10 +8,16 @@ bottom of a 768-pixel projector.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from desktop.ui.plain_text import plain_tooltip
+
+# What a plain-text label would start a new line at: a student's path "/%0A%0A…", quoted in a
+# message, made the label a line taller per break.
+_LINE_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 class OneLineLabel(QLabel):
@@ -50,4 +56,5 @@ class OneLineLabel(QLabel):
 
     def _elide(self) -> None:
         width = max(0, self.contentsRect().width())
-        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width))
+        one_line = _LINE_BREAKS.sub(" ", self._full)
+        self.setText(self.fontMetrics().elidedText(one_line, Qt.TextElideMode.ElideRight, width))

@@ -120,3 +120,9 @@ def test_a_student_reloading_the_lab_is_full_page_is_counted_as_one_device():
     for at in (1000.0, 1001.0, 1002.0):
         roster.add(RequestSeen("10.0.0.6", CHROME, "GET", "/", 503, None, None, at, "full"))
     assert roster.refusals().startswith("⚠ Refused in the last minute: 3 requests from 1 device:")
+
+
+def test_a_path_with_line_breaks_is_shown_as_typed_on_one_line():
+    roster = ClassRoster()
+    roster.add(seen("10.0.0.5", FIREFOX, None, None, path="/a\nb\r\u2028\tc", at=1000.0))
+    assert roster.summary().endswith("GET /a\\u000ab\\u000d\\u2028\\u0009c → 200.")

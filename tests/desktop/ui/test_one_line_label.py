@@ -43,3 +43,15 @@ def test_short_text_is_shown_as_it_is(qtbot):
     label = shown(qtbot, 300)
     label.set_full_text("Class: 2 requests")
     assert label.text() == "Class: 2 requests"
+
+
+def test_line_breaks_in_the_text_do_not_make_it_taller(qtbot):
+    # A student's path "/%0A%0A…" (or a message quoting one) stood a line per break, pushing
+    # the timeline below it down.
+    label = shown(qtbot, 600)
+    label.set_full_text("Class: 2 requests")
+    height = label.sizeHint().height()
+    label.set_full_text("GET /a\nb\r\nc\u2028d\u2029e\x0bf → 404")
+    assert label.sizeHint().height() == height
+    assert label.text() == "GET /a b c d e f → 404"
+    assert "a\nb" in label.full_text()  # kept as it was, for the tooltip
