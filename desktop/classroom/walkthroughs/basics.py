@@ -91,7 +91,7 @@ SEVERAL_BROWSERS = Walkthrough(
             lambda run: (
                 "The store now holds alice's and bob's logged-in sessions, each held by one "
                 "browser, beside the class's (the lab is shared)."
-                if run.window.lab.share_url
+                if run.window.class_sessions()  # shared, and students' devices hold sessions
                 else "The store now holds two logged-in sessions, alice's and bob's, each held "
                 "by one browser."
             ),

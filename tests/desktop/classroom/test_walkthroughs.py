@@ -85,6 +85,18 @@ def test_several_browsers_while_shared_counts_the_class_too(qtbot, window, panel
     assert sorted(users_in_store(window)) == ["alice", "bob", "sam"]
 
 
+def test_several_browsers_shared_before_anyone_joined_says_two_sessions(qtbot, window, panel):
+    # Shared, but no student has opened the page yet: the store holds only the two.
+    assert window.sharing.share(SHARED)
+    start(qtbot, panel, "browsers")
+    said = []
+    for _ in range(4):
+        step(qtbot, panel)
+        said.append(panel.text.toPlainText())
+    assert any("The store now holds two logged-in sessions" in text for text in said), said
+    assert not any("beside the class's" in text for text in said)
+
+
 def test_hijacking(qtbot, window, panel):
     start(qtbot, panel, "hijack")
     for _ in range(4):
