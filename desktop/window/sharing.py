@@ -41,6 +41,8 @@ class ShareControls(QObject):
         self.roster = ClassRoster()
         self.class_view: ClassView | None = None
         self.join_dialog: JoinDialog | None = None
+        #: Why the last :meth:`share` was refused, whole.
+        self.refusal = ""
         self.banner = Banner("share_banner", "Shared with the class", SHARED_STYLE, "Show QR code")
         self.banner.action_clicked.connect(self.show_join_address)
         self.summary = name_widget(OneLineLabel(), "class_traffic_summary", "The class's requests")
@@ -102,15 +104,18 @@ class ShareControls(QObject):
             0,
             True,
         )
-        if ok and address.strip():
-            self.share(address.strip())
+        if ok and address.strip() and self.share(address.strip()) is None:
+            # Asked in a dialog, answered in one: the status line cuts a long reason short
+            # ("…is this com…" at presenter zoom), and the teacher must read why.
+            QMessageBox.warning(self.window, "Not shared", self.refusal)
 
     def share(self, address: str) -> str | None:
         """Serve the lab on ``address`` as well, show where; return the URL, or None (said why)."""
         try:
             url = self.lab.share_on(address)
         except (ValueError, ServerStartError) as error:
-            self.window.status.show_message(f"Could not share on {address}: {error}", "error")
+            self.refusal = f"Could not share on {address}: {error}"
+            self.window.status.show_message(self.refusal, "error")
             self.show_state()
             return None
         self.window.status.show_message(f"Shared with the class on {url}.")

@@ -14,7 +14,7 @@ import segno
 from devices import FIREFOX_ANDROID, SAFARI_IPHONE, SHARED, device, join
 from helpers import LOGIN, SECURED, page_text, submit_login
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from desktop.inspectors.handout import handout_html
 
@@ -270,3 +270,16 @@ def test_reset_when_not_shared_empties_the_store(qtbot, window):
     qtbot.waitUntil(lambda: not window.lab_reset.pending, timeout=TIMEOUT_MS)
     assert not [r for r in window.lab.sessions() if "userid" in r.data]
     assert window.status.message.full_text() == ""
+
+
+def test_a_refused_share_asked_in_a_dialog_says_why_in_full(window, monkeypatch):
+    # The status line cuts a long reason short at presenter zoom; the teacher must read it.
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *args: ("127.0.0.1", True))
+    told = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: told.append(text))
+    window.sharing.ask_to_share()
+    assert window.lab.share_url is None
+    assert told == [
+        "Could not share on 127.0.0.1: 127.0.0.1 is this computer's own loopback address, "
+        "which no other device can open; pick this computer's network address"
+    ]
