@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from itsdangerous import BadSignature
 from PySide6.QtCore import QObject, Slot
 
 from desktop.lab.embedded_lab import Lab
@@ -15,6 +16,13 @@ from server.runner import ServerStartError
 def class_left_behind(old_store: str, students: int, store: str) -> str:
     """Say what a switch of store while shared did to the class's ``students`` sessions."""
     sessions = f"{students} session{'s' if students != 1 else ''}"
+    if old_store == "cookie":
+        # A page opened on the new store replaces the student's cookie: no way back then.
+        return (
+            f"The class's {sessions} {'was' if students == 1 else 'were'} in the students' own "
+            f"cookies, which the {store} "
+            "store does not read: students count as logged out and log in again."
+        )
     if old_store == "memory":
         return (
             f"The class's {sessions} ended with the memory store: students log in again on "
@@ -25,6 +33,14 @@ def class_left_behind(old_store: str, students: int, store: str) -> str:
         f"uses the {store} store: students count as logged out until the lab is back on "
         f"{old_store} (Server → Session store)."
     )
+
+
+def _opens(serializer, value: str) -> bool:
+    try:
+        serializer.loads(value)
+    except BadSignature:
+        return False
+    return True
 
 
 class LabControls(QObject):
@@ -119,7 +135,7 @@ class LabControls(QObject):
         old_store = self.lab.state.store_name
         if old_store == store:
             return
-        if self._class_away is not None and self._class_away[0] == "memory":
+        if self._class_away is not None and self._class_away[0] in ("memory", "cookie"):
             self._class_away = None  # said once: those sessions are gone for good
         students = self._class_sessions_stored()
         if not self.replace_lab(
@@ -149,6 +165,11 @@ class LabControls(QObject):
     def _class_sessions_stored(self) -> int:
         # How many of the store's sessions the class's devices hold (none unless shared).
         students = self.window.class_sessions()
+        if self.lab.state.store_name == "cookie":
+            # Held in the students' own cookies, which the lab cannot list: count those its key
+            # opens (a device may still hold another store's session id).
+            serializer = self.lab.app.session_interface.get_signing_serializer(self.lab.app)
+            return sum(_opens(serializer, value) for value in students)
         return sum(record.sid in students for record in self.lab.sessions()) if students else 0
 
     def set_switch(self, name: str, on: bool) -> None:

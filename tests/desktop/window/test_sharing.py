@@ -283,3 +283,21 @@ def test_a_refused_share_asked_in_a_dialog_says_why_in_full(window, monkeypatch)
         "Could not share on 127.0.0.1: 127.0.0.1 is this computer's own loopback address, "
         "which no other device can open; pick this computer's network address"
     ]
+
+
+def test_a_store_switch_away_from_cookies_while_shared_says_the_class_is_logged_out(
+    qtbot, window, shared
+):
+    # On the cookie store the class's sessions live in the students' own cookies, which the
+    # lab cannot list: a switch away logged them out without a word.
+    window.controls.switch_store("cookie", remember=False)
+    student = device(user_agent=FIREFOX_ANDROID)
+    join(student, window.lab.share_url, "sam")
+    window.controls.switch_store("sqlite", remember=False)
+    notice = window.controls.notice_banner
+    assert "class's 1 session were in the students' own cookies" not in notice.text()
+    assert "class's 1 session was in the students' own cookies" in notice.text()
+    assert "not logged in" in student.get(window.lab.share_url + SECURED, timeout=10).text
+    window.controls.switch_store("cookie", remember=False)
+    assert "class's" not in notice.text()  # said once: the cookie was replaced meanwhile
+    assert "not logged in" in student.get(window.lab.share_url + SECURED, timeout=10).text
