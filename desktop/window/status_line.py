@@ -4,6 +4,7 @@ Messages have a severity: information in the palette's text colour, warnings and
 their own colours and with a sign, so they differ without colour too. A message keeps to one
 line, cut with "…" and whole in its tooltip: wrapped, a long one made the status bar taller
 and moved everything above it, the page, the inspectors and the diagram, all of it redrawn.
+Errors, rare and to be acted on, are shown whole.
 """
 
 from __future__ import annotations
@@ -58,7 +59,9 @@ class StatusLine:
     def show_message(self, text: str, level: str = "info") -> None:
         """Show a sentence of ``level`` (info, warning or error); empty text clears it."""
         self.level = level if text else "info"
-        self.message.set_full_text(SEVERITY_SIGNS[self.level] + text if text else "")
+        # An error is said whole: the teacher must read why to act on it.
+        shown = SEVERITY_SIGNS[self.level] + text if text else ""
+        self.message.set_full_text(shown, whole=self.level == "error")
         self.message.setAccessibleDescription(f"{self.level}: {text}" if text else "")
         set_severity(self.message, self.level)
 

@@ -70,3 +70,15 @@ def test_a_long_message_keeps_to_one_line_and_moves_nothing(qtbot, window):
     assert status.message.text().endswith("…") and status.message.full_text() == "⚠ " + long.strip()
     assert status.message.accessibleDescription() == "warning: " + long.strip()
     assert long.strip() in status.message.toolTip()
+
+
+def test_an_error_is_said_whole_however_long(qtbot, window):
+    status, bar = window.status, window.statusBar()
+    qtbot.waitUntil(lambda: bar.height() > 0)
+    height = bar.height()
+    why = "Could not share on 127.0.0.1: it is this computer's own loopback address " * 3
+    status.show_message(why.strip(), "error")
+    qtbot.waitUntil(lambda: bar.height() > height)  # room for all of it
+    assert status.message.text() == "✖ " + why.strip()
+    status.show_message("Saved.")  # the next message is one line again
+    qtbot.waitUntil(lambda: bar.height() == height)
