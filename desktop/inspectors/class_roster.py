@@ -9,7 +9,7 @@ seconds is being used by two browsers at once: a hijack, or a fixation that work
 from __future__ import annotations
 
 import time
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass
 
 from desktop.inspectors.typed_text import shown_as_typed
@@ -65,6 +65,10 @@ class ClassRoster:
         self._recent: deque[float] = deque()
         #: When, why ("full", "rate") and from which device the lab turned a request away.
         self._refused: deque[tuple[float, str, Device]] = deque()
+        # Kept up to date as they come and go: a script over its rate may be refused 100,000
+        # times a minute, too many to count again at each refresh of the window.
+        self._refused_by: dict[str, Counter[Device]] = {"full": Counter(), "rate": Counter()}
+        self._refused_total: Counter[str] = Counter()
         self.total = 0
         self.last: RequestSeen | None = None
 
@@ -91,6 +95,8 @@ class ClassRoster:
         self._recent.append(seen.at)
         if seen.refused:
             self._refused.append((seen.at, seen.refused, device))
+            self._refused_by.setdefault(seen.refused, Counter())[device] += 1
+            self._refused_total[seen.refused] += 1
 
     def forget_old(self, now: float) -> None:
         """Drop sends older than the hijack window and requests older than a minute."""
@@ -103,7 +109,12 @@ class ClassRoster:
         while self._recent and now - self._recent[0] > RECENT:
             self._recent.popleft()
         while self._refused and now - self._refused[0][0] > RECENT:
-            self._refused.popleft()
+            _, why, device = self._refused.popleft()
+            self._refused_total[why] -= 1
+            by_device = self._refused_by[why]
+            by_device[device] -= 1
+            if not by_device[device]:
+                del by_device[device]
 
     def holders(self) -> dict[str, list[str]]:
         """Return each session id with the devices that hold it, by label."""
@@ -132,11 +143,10 @@ class ClassRoster:
             ("rate", "over a device's rate limit (429)"),
         ):
             # A student who reloads the "lab is full" page is still one student: say both.
-            refused = [device for _, said_why, device in self._refused if said_why == why]
-            if refused:
-                devices = len(set(refused))
+            requests, devices = self._refused_total[why], len(self._refused_by[why])
+            if requests:
                 said.append(
-                    f"{len(refused)} request{'s' if len(refused) != 1 else ''} from {devices} "
+                    f"{requests} request{'s' if requests != 1 else ''} from {devices} "
                     f"device{'s' if devices != 1 else ''}: {reason}"
                 )
         return f"⚠ Refused in the last minute: {'; '.join(said)}. " if said else ""

@@ -126,3 +126,16 @@ def test_a_path_with_line_breaks_is_shown_as_typed_on_one_line():
     roster = ClassRoster()
     roster.add(seen("10.0.0.5", FIREFOX, None, None, path="/a\nb\r\u2028\tc", at=1000.0))
     assert roster.summary().endswith("GET /a\\u000ab\\u000d\\u2028\\u0009c → 200.")
+
+
+def test_refusals_older_than_a_minute_leave_the_count_one_by_one():
+    roster = ClassRoster()
+    for at, address in ((1000.0, "10.0.0.6"), (1030.0, "10.0.0.6"), (1040.0, "10.0.0.7")):
+        roster.add(RequestSeen(address, CHROME, "GET", "/", 429, None, None, at, "rate"))
+    assert roster.refusals().startswith("⚠ Refused in the last minute: 3 requests from 2 devices")
+    roster.forget_old(1065.0)  # the first is over a minute old
+    assert roster.refusals().startswith("⚠ Refused in the last minute: 2 requests from 2 devices")
+    roster.forget_old(1095.0)
+    assert roster.refusals().startswith("⚠ Refused in the last minute: 1 request from 1 device")
+    roster.forget_old(1101.0)
+    assert roster.refusals() == ""
