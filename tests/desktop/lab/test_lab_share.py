@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import multiprocessing.context
+import threading
 
 import pytest
 import requests
@@ -76,14 +77,21 @@ def test_students_join_over_the_shared_address_and_a_foreign_host_is_refused(sha
 def test_the_class_is_served_by_a_process_of_its_own_that_tells_the_lab(shared_lab):
     assert isinstance(shared_lab.share, ClassServer)
     assert shared_lab.share.serving.wait(WAIT)
-    created = []
+    sids, arrived = set(), threading.Condition()
+
+    def seen(sender, event) -> None:  # on the lab's thread that reads the child's pipe
+        with arrived:
+            sids.add(event.sid)
+            arrived.notify_all()
+
     for signal in ALL_SIGNALS.values():
-        signal.connect(lambda sender, event: created.append(event), shared_lab.app, weak=False)
+        signal.connect(seen, shared_lab.app, weak=False)
     phone = device("127.0.1.7")
     join(phone, shared_lab.share_url, "sam")
     sid = phone.cookies["sessionid"]
     # The lab's own app publishes the child's events, so the window's bridge sees them.
-    poll_until(lambda: any(e.sid == sid for e in created), WAIT, "the student's session event")
+    with arrived:
+        assert arrived.wait_for(lambda: sid in sids, WAIT), "the student's session event"
     assert {r.sid: r.data.get("userid") for r in shared_lab.sessions()}[sid] == "sam"
 
 
@@ -144,14 +152,19 @@ def test_what_the_teacher_changes_reaches_the_class_s_server(shared_lab):
 
 
 def test_a_class_server_that_dies_is_reported(tmp_path):
-    failures = []
-    lab = Lab(store="sqlite", data_dir=tmp_path / "data", on_server_error=failures.append)
+    failures, reported = [], threading.Event()
+
+    def report(error: BaseException) -> None:
+        failures.append(error)
+        reported.set()
+
+    lab = Lab(store="sqlite", data_dir=tmp_path / "data", on_server_error=report)
     lab.start()
     try:
         lab.share_on(SHARED)
         assert lab.share.serving.wait(WAIT)
         lab.share._process.kill()
-        poll_until(lambda: failures, WAIT, "the report of the class server's end")
+        assert reported.wait(WAIT), "the report of the class server's end"
         assert isinstance(failures[0], ClassServerFailed)
         assert not lab.share.running
         assert lab.stop()  # stopping what already ended is quick and clean
