@@ -68,7 +68,6 @@ class ClassRoster:
         # Kept up to date as they come and go: a script over its rate may be refused 100,000
         # times a minute, too many to count again at each refresh of the window.
         self._refused_by: dict[str, Counter[Device]] = {"full": Counter(), "rate": Counter()}
-        self._refused_total: Counter[str] = Counter()
         self.total = 0
         self.last: RequestSeen | None = None
 
@@ -96,7 +95,6 @@ class ClassRoster:
         if seen.refused:
             self._refused.append((seen.at, seen.refused, device))
             self._refused_by.setdefault(seen.refused, Counter())[device] += 1
-            self._refused_total[seen.refused] += 1
 
     def forget_old(self, now: float) -> None:
         """Drop sends older than the hijack window and requests older than a minute."""
@@ -110,7 +108,6 @@ class ClassRoster:
             self._recent.popleft()
         while self._refused and now - self._refused[0][0] > RECENT:
             _, why, device = self._refused.popleft()
-            self._refused_total[why] -= 1
             by_device = self._refused_by[why]
             by_device[device] -= 1
             if not by_device[device]:
@@ -143,7 +140,8 @@ class ClassRoster:
             ("rate", "over a device's rate limit (429)"),
         ):
             # A student who reloads the "lab is full" page is still one student: say both.
-            requests, devices = self._refused_total[why], len(self._refused_by[why])
+            by_device = self._refused_by[why]
+            requests, devices = by_device.total(), len(by_device)
             if requests:
                 said.append(
                     f"{requests} request{'s' if requests != 1 else ''} from {devices} "
